@@ -1,0 +1,137 @@
+/* mmtest.h - what every lab's Criterion tests share: exact-errno checks that print symbolic
+ * names, the end-of-test mark the grader requires, guards for tests that fork, and probes of
+ * /proc for leaks. Declare suites with MM_SUITE, check with MM_* macros only (never raw
+ * cr_assert: these also stop a stray child), and end every test body with MM_END(). */
+#ifndef MMTEST_H
+#define MMTEST_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- Names ---------------------------------------------------------------------------- */
+const char *mm_errno_name(int err);     /* "EACCES"; "errno 4242" for unknown values */
+const char *mm_signal_name(int sig);    /* "SIGBUS"; "signal 99" for unknown values */
+
+/* ---- Suites and the end-of-test mark ------------------------------------------------- */
+void mm_init(void);     /* per test: records the test's pid, becomes a child subreaper,
+                           hides the grader's report channel from student code */
+void mm_fini(void);     /* per test: kills and reaps every process the test left behind */
+
+#define MM_SUITE(name, seconds) \
+    TestSuite(name, .init = mm_init, .fini = mm_fini, .timeout = (seconds))
+
+/* Criterion counts a test that calls exit(0) midway as passed. The report hook counts a test
+ * as passed only if this assertion, the last line of every test, was reached. */
+#define MM_END_MARK "mmtest: the test reached its end"
+#define MM_END() do {                                                                    \
+        mm_guard();                                                                       \
+        cr_assert(mm_leaked() == 0, "memory allocated during the test was never freed "    \
+                  "(LeakSanitizer's report above says where).\n  Hint: free what you "      \
+                  "malloc, also on error paths (handout section \"Resources and leaks\").");  \
+        cr_assert(1, MM_END_MARK);                                                        \
+    } while (0)
+/* Under ASan: runs LeakSanitizer now and returns 1 if it found leaks; otherwise 0. */
+int mm_leaked(void);
+
+/* ---- Assertions ----------------------------------------------------------------------- */
+/* cond must hold; the message says what was checked, expected vs got, and a hint. */
+#define MM_ASSERT(cond, ...) do { mm_guard(); cr_assert((cond), __VA_ARGS__); } while (0)
+
+/* expr must return failret and set errno to want. Prints e.g.
+ *   mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v): expected errno EINVAL (Invalid argument),
+ *   got EBADF (Bad file descriptor)
+ *   Hint: ... */
+#define MM_EXPECT_FAIL(expr, failret, want, hint) do {                                   \
+        errno = 0;                                                                        \
+        long long mm_ret_ = (long long)(expr);                                            \
+        int mm_err_ = errno;                                                              \
+        mm_guard();                                                                       \
+        const char *mm_msg_ = mm_fail_mismatch(#expr, mm_ret_, (long long)(failret),     \
+                                               mm_err_, (want), (hint));                 \
+        cr_assert(mm_msg_ == NULL, "%s", mm_msg_ ? mm_msg_ : "");                         \
+    } while (0)
+#define MM_EXPECT_ERRNO(expr, want, hint)      MM_EXPECT_FAIL(expr, -1, (want), (hint))
+#define MM_EXPECT_NULL_ERRNO(expr, want, hint) \
+    MM_EXPECT_FAIL((intptr_t)expr, 0, (want), (hint))
+
+/* expr (an integer result) must not be -1; on failure the message names errno. */
+#define MM_EXPECT_OK(expr, hint) do {                                                     \
+        errno = 0;                                                                        \
+        long long mm_ret_ = (long long)(expr);                                            \
+        int mm_err_ = errno;                                                              \
+        mm_guard();                                                                       \
+        cr_assert(mm_ret_ != -1, "%s failed with errno %s (%s), expected success.\n"     \
+                  "  Hint: %s", #expr, mm_errno_name(mm_err_), strerror(mm_err_), (hint)); \
+    } while (0)
+/* expr (a pointer result) must be neither NULL nor MAP_FAILED. */
+#define MM_EXPECT_PTR(expr, hint) do {                                                    \
+        errno = 0;                                                                        \
+        void *mm_ptr_ = (void *)(expr);                                                   \
+        int mm_err_ = errno;                                                              \
+        mm_guard();                                                                       \
+        cr_assert(mm_ptr_ != NULL && mm_ptr_ != (void *)-1,                               \
+                  "%s returned %s (errno %s), expected a usable pointer.\n  Hint: %s",     \
+                  #expr, mm_ptr_ ? "MAP_FAILED" : "NULL", mm_errno_name(mm_err_), (hint)); \
+    } while (0)
+
+/* Returns NULL when (ret, err) == (failret, want), else a static message describing the
+ * mismatch: the call, expected vs got with symbolic errno names, and the hint. */
+const char *mm_fail_mismatch(const char *call, long long ret, long long failret,
+                             int err, int want, const char *hint);
+
+/* ---- Processes: tests that fork ------------------------------------------------------- */
+/* Exit status of a child of student code that returned into the test instead of exiting. */
+#define MM_STRAY_EXIT 86
+
+/* Called by every MM_ macro: in a process other than the test's own (a child of student
+ * code that returned instead of calling _exit), records the fact and _exits MM_STRAY_EXIT,
+ * so that no assertion ever runs in a forked child (that hangs Criterion). */
+void mm_guard(void);
+/* Fails the test if any child of student code returned into the test so far. */
+#define MM_ASSERT_NO_STRAY() \
+    MM_ASSERT(mm_stray_count() == 0, "%d child process(es) of your code returned into the " \
+              "test instead of calling _exit().\n  Hint: every child must end with _exit(); " \
+              "see the handout section \"Processes, zombies and stray children\".", mm_stray_count())
+int mm_stray_count(void);
+
+/* Fork a helper process of the test itself; it must end with _exit(code). */
+pid_t mm_fork(void);
+/* Wait for pid at most timeout_ms; kills it on timeout. Returns its wait status (as from
+ * waitpid) or -1 on timeout or error. */
+int mm_wait(pid_t pid, int timeout_ms);
+/* Runs fn(arg) in a child process with privileges dropped when the test runs as root (to an
+ * otherwise unused uid, so RLIMIT_NPROC and RLIMIT_MEMLOCK apply as to an ordinary user).
+ * Returns fn's return value (0..255, via the exit status), or -1 if the child was killed or
+ * timed out. fn must not use MM_ macros: it reports through its return value. */
+int mm_run_unprivileged(int (*fn)(void *arg), void *arg, int timeout_ms);
+/* The uid mm_run_unprivileged switches to when run as root. */
+uid_t mm_unprivileged_uid(void);
+
+/* Counts from /proc: live or zombie children of this process, zombies only, threads of
+ * this process, open file descriptors, lines of /proc/self/maps. */
+int mm_count_children(void);
+int mm_count_zombies(void);
+int mm_count_threads(void);
+int mm_count_fds(void);
+int mm_count_maps(void);
+/* Bytes this process read through read(2)-like calls (/proc/self/io rchar). */
+long long mm_rchar(void);
+
+/* ---- Files ---------------------------------------------------------------------------- */
+/* Creates a temporary file holding len bytes of data (data may be NULL: zeros) and returns
+ * its path; mm_fini removes it. The path stays valid until the end of the test. */
+const char *mm_tmpfile(const void *data, size_t len);
+/* A fresh temporary directory, removed (recursively) by mm_fini. */
+const char *mm_tmpdir(void);
+/* Fills buf with reproducible pseudo-random bytes. */
+void mm_fill_random(void *buf, size_t len, unsigned seed);
+/* Reads a whole file with read(2) into a malloc'd buffer (the test's own check, never the
+ * student's path); returns NULL on error. *len receives its size. */
+void *mm_slurp(const char *path, size_t *len);
+/* Path of a helper program built beside the test binary (e.g. "kvtool"). */
+const char *mm_helper(const char *name);
+
+#endif /* MMTEST_H */

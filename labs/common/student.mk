@@ -1,0 +1,69 @@
+# student.mk - the rules every lab's student Makefile shares. In a lab directory:
+#   make          build the tools and the public tests against your file
+#   make test     run the public tests          make asan    the same under ASan+UBSan
+#   make submit   package your file for hand-in make grade   grade it as the grader will
+#   make clean
+
+CC       := gcc
+# _GNU_SOURCE: Linux mmap flags (MAP_ANONYMOUS, MAP_POPULATE...) are outside plain POSIX.
+CPPFLAGS := -D_GNU_SOURCE -I. -I../common
+CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -Werror -MMD -MP
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LABNUM   := $(LAB:lab%=%)
+FILE     := $($(LAB)_FILE)
+LDLIBS   := $($(LAB)_LDLIBS)
+COMMON   := ../common/mmtest.c ../common/mmreport.c
+TESTS    := $(wildcard tests/*.c)
+PROGRAMS := $($(LAB)_TOOLS) $($(LAB)_HELPERS)
+SUBMISSION := $(LAB)-submission.tar.gz
+
+.PHONY: all test asan submit grade clean
+all: build/run $(addprefix build/,$(PROGRAMS))
+
+build/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c $< -o $@
+
+# Object paths for sources that may live in ../common: keep them inside build/.
+obj = $(patsubst %.c,build/$(1)%.o,$(subst ../,up/,$(2)))
+build/up/%.o: ../%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+build/asan/up/%.o: ../%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c $< -o $@
+
+build/run: $(call obj,,$(TESTS) $(COMMON) $(FILE))
+	$(CC) $^ -o $@ -lcriterion -lcjson $(LDLIBS)
+build/asan/run: $(call obj,asan/,$(TESTS) $(COMMON) $(FILE))
+	$(CC) $(SANFLAGS) $^ -o $@ -lcriterion -lcjson $(LDLIBS)
+# Tools (NAME.c here) and test helpers (tests/helpers/NAME.c) are linked with your file.
+build/%: build/%.o build/$(FILE:.c=.o)
+	$(CC) $^ -o $@ $(LDLIBS)
+build/%: build/tests/helpers/%.o build/$(FILE:.c=.o)
+	$(CC) $^ -o $@ $(LDLIBS)
+build/asan/%: build/asan/tests/helpers/%.o build/asan/$(FILE:.c=.o)
+	$(CC) $(SANFLAGS) $^ -o $@ $(LDLIBS)
+
+test: all
+	./build/run
+asan: build/asan/run $(addprefix build/asan/,$($(LAB)_HELPERS))
+	./build/asan/run
+
+# Only your file goes in: the grader takes headers and tests from its own copy.
+submit: $(SUBMISSION)
+$(SUBMISSION): $(FILE)
+	tar -czf $@ $(FILE)
+	@echo "Hand in $@ (it holds $(FILE) only)."
+
+grade:
+	$(MAKE) -C ../.. build/bin/mmgrade
+	../../build/bin/mmgrade --lab $(LABNUM) .
+
+clean:
+	rm -rf build $(SUBMISSION)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
