@@ -114,8 +114,7 @@ void mm_init(void)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
-/* Kills and reaps every child; orphans of those come back to us as we are a subreaper. */
-static void reap_everything(void)
+void mm_kill_descendants(void)
 {
     for (int round = 0; round < 200; round++) {
         char path[64], buf[4096];
@@ -147,7 +146,7 @@ void mm_fini(void)
 {
     if (getpid() != test_pid)
         _exit(MM_STRAY_EXIT);
-    reap_everything();
+    mm_kill_descendants();
     for (int i = ntmp - 1; i >= 0; i--) {
         nftw(tmp_paths[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         free(tmp_paths[i]);

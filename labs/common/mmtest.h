@@ -44,18 +44,22 @@ int mm_leaked(void);
  *   mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v): expected errno EINVAL (Invalid argument),
  *   got EBADF (Bad file descriptor)
  *   Hint: ... */
-#define MM_EXPECT_FAIL(expr, failret, want, hint) do {                                   \
+#define MM_EXPECT_FAIL(expr, failret, want, hint) \
+    MM_EXPECT_FAIL_AS(#expr, (long long)(expr), (failret), (want), (hint))
+#define MM_EXPECT_ERRNO(expr, want, hint) \
+    MM_EXPECT_FAIL_AS(#expr, (long long)(expr), -1, (want), (hint))
+#define MM_EXPECT_NULL_ERRNO(expr, want, hint) \
+    MM_EXPECT_FAIL_AS(#expr, (long long)(intptr_t)(expr), 0, (want), (hint))
+/* The common body: call is the expression as written, value evaluates it. */
+#define MM_EXPECT_FAIL_AS(call, value, failret, want, hint) do {                          \
         errno = 0;                                                                        \
-        long long mm_ret_ = (long long)(expr);                                            \
+        long long mm_ret_ = (value);                                                      \
         int mm_err_ = errno;                                                              \
         mm_guard();                                                                       \
-        const char *mm_msg_ = mm_fail_mismatch(#expr, mm_ret_, (long long)(failret),     \
+        const char *mm_msg_ = mm_fail_mismatch((call), mm_ret_, (long long)(failret),    \
                                                mm_err_, (want), (hint));                 \
         cr_assert(mm_msg_ == NULL, "%s", mm_msg_ ? mm_msg_ : "");                         \
     } while (0)
-#define MM_EXPECT_ERRNO(expr, want, hint)      MM_EXPECT_FAIL(expr, -1, (want), (hint))
-#define MM_EXPECT_NULL_ERRNO(expr, want, hint) \
-    MM_EXPECT_FAIL((intptr_t)expr, 0, (want), (hint))
 
 /* expr (an integer result) must not be -1; on failure the message names errno. */
 #define MM_EXPECT_OK(expr, hint) do {                                                     \
@@ -96,6 +100,9 @@ void mm_guard(void);
               "test instead of calling _exit().\n  Hint: every child must end with _exit(); " \
               "see the handout section \"Processes, zombies and stray children\".", mm_stray_count())
 int mm_stray_count(void);
+/* Kills and reaps every child of this process, and the orphans that come back to it as a
+ * subreaper, until none is left (bounded: about a second). */
+void mm_kill_descendants(void);
 
 /* Fork a helper process of the test itself; it must end with _exit(code). */
 pid_t mm_fork(void);

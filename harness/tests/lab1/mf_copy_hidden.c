@@ -1,0 +1,215 @@
+/* mf_copy_hidden.c - private tests of mf_copy: truncation of a longer dst, empty src, every
+ * open-mode and file-type error with dst left unchanged, bad fds, the same file through
+ * two fds, big files across windows, and leaks. Linked with the public tests. */
+#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+
+#define OLD "the old contents of dst\n"
+#define OLD_LEN (sizeof OLD - 1)
+
+/* dst holding OLD, opened with flags; *path gets its path. */
+static int old_dst(int flags, const char **path)
+{
+    return open_tmp(OLD, OLD_LEN, flags, path);
+}
+
+static void expect_dst_unchanged(const char *path, const char *after)
+{
+    expect_file_is(path, OLD, OLD_LEN, after);
+}
+
+Test(mf_copy, dst_bigger_than_src_is_truncated)
+{
+    const char *path;
+    unsigned char *big = random_bytes(3 * pg(), 70);
+    int src = open_tmp("short\n", 6, O_RDONLY, NULL);
+    int dst = open_tmp(big, 3 * pg(), O_RDWR, &path);
+
+    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "ftruncate dst to src's size"));
+    expect_file_is(path, "short\n", 6, "a 3-page dst after mf_copy of a 6-byte src");
+    free(big);
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, empty_src_truncates_dst)
+{
+    const char *path;
+    int src = open_tmp(NULL, 0, O_RDONLY, NULL);
+    int dst = old_dst(O_RDWR, &path);
+
+    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "an empty src: ftruncate dst to 0 and do "
+                                         "not call mmap (length 0 is EINVAL)"));
+    expect_file_is(path, "", 0, "dst after mf_copy of an empty src");
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, write_only_dst_gives_EACCES_dst_unchanged)
+{
+    const char *path;
+    int src = open_tmp("new\n", 4, O_RDONLY, NULL);
+    int dst = old_dst(O_WRONLY, &path);
+
+    MM_EXPECT_ERRNO(mf_copy(src, dst), EACCES, HINT(S_COPY, "mapping dst MAP_SHARED with "
+                                                    "PROT_WRITE needs O_RDWR; O_WRONLY is not "
+                                                    "enough. Check before ftruncate"));
+    expect_dst_unchanged(path, "dst after a failed mf_copy (O_WRONLY dst)");
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, write_only_src_gives_EACCES_dst_unchanged)
+{
+    const char *path;
+    int src = open_tmp("new\n", 4, O_WRONLY, NULL);
+    int dst = old_dst(O_RDWR, &path);
+
+    MM_EXPECT_ERRNO(mf_copy(src, dst), EACCES, HINT(S_COPY, "src must be open for reading: "
+                                                    "check it before touching dst"));
+    expect_dst_unchanged(path, "dst after a failed mf_copy (O_WRONLY src)");
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, pipe_src_gives_ENODEV_dst_unchanged)
+{
+    const char *path;
+    int wfd;
+    int src = pipe_read_end(&wfd);
+    int dst = old_dst(O_RDWR, &path);
+
+    MM_ASSERT(write(wfd, "new\n", 4) == 4, "test setup: write to pipe failed");
+    MM_EXPECT_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "only regular files can be "
+                                                    "mapped: check S_ISREG before ftruncate"));
+    expect_dst_unchanged(path, "dst after a failed mf_copy (pipe src)");
+    close(src);
+    close(wfd);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, fifo_dst_gives_ENODEV)
+{
+    int src = open_tmp("new\n", 4, O_RDONLY, NULL);
+    int dst = fifo_rdwr();
+
+    MM_EXPECT_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "dst must be a regular file too"));
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, directory_src_gives_ENODEV_dst_unchanged)
+{
+    const char *path;
+    int src = open(mm_tmpdir(), O_RDONLY | O_DIRECTORY);
+    int dst = old_dst(O_RDWR, &path);
+
+    MM_ASSERT(src != -1, "test setup: cannot open a directory: %s", strerror(errno));
+    MM_EXPECT_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "only regular files can be "
+                                                    "mapped: check S_ISREG before ftruncate"));
+    expect_dst_unchanged(path, "dst after a failed mf_copy (directory src)");
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, bad_src_fd_gives_EBADF_dst_unchanged)
+{
+    const char *path;
+    int dst = old_dst(O_RDWR, &path);
+
+    MM_EXPECT_ERRNO(mf_copy(-1, dst), EBADF, HINT(S_COPY, "fstat(src) fails with EBADF: "
+                                                  "stop before touching dst"));
+    MM_EXPECT_ERRNO(mf_copy(closed_fd(), dst), EBADF, HINT(S_COPY, "fstat(src) fails with "
+                                                           "EBADF: stop before touching dst"));
+    expect_dst_unchanged(path, "dst after mf_copy from a bad fd");
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, bad_dst_fd_gives_EBADF)
+{
+    int src = open_tmp("new\n", 4, O_RDONLY, NULL);
+
+    MM_EXPECT_ERRNO(mf_copy(src, -1), EBADF, HINT(S_COPY, "fstat(dst) fails with EBADF"));
+    MM_EXPECT_ERRNO(mf_copy(src, closed_fd()), EBADF, HINT(S_COPY, "fstat(dst) fails with "
+                                                           "EBADF"));
+    close(src);
+    MM_END();
+}
+
+Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
+{
+    const char *path;
+    unsigned char *data = random_bytes(2 * pg() + 9, 71);
+    int src = open_tmp(data, 2 * pg() + 9, O_RDONLY, &path);
+    int dst = open(path, O_RDWR);
+
+    MM_ASSERT(dst != -1, "test setup: reopen failed: %s", strerror(errno));
+    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "two fds of one file have the same st_dev "
+                                         "and st_ino: compare those, not the fd numbers"));
+    expect_file_is(path, data, 2 * pg() + 9, "a file copied onto itself through two fds");
+    free(data);
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, big_file_copies_across_windows)
+{
+    const off_t MiB = (off_t)1 << 20, size = 72 * MiB + 3;
+    const off_t marks[] = { 0, 32 * MiB - 1, 32 * MiB, 64 * MiB - 1, 64 * MiB, size - 1 };
+    const char *src_path = mm_tmpfile(NULL, (size_t)size), *dst_path;
+    int src = open(src_path, O_RDWR);
+    int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
+
+    MM_ASSERT(src != -1, "test setup: open failed: %s", strerror(errno));
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        MM_ASSERT(pwrite(src, "M", 1, marks[i]) == 1, "test setup: pwrite failed");
+    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "copy a window at a time; every window at "
+                                         "its own offset in both files"));
+    size_t got_len = 0;
+    unsigned char *got = mm_slurp(dst_path, &got_len);
+    MM_ASSERT(got != NULL && got_len == (size_t)size, "dst after mf_copy of a 72 MiB file has "
+              "%zu bytes, expected %lld.\n  Hint: " HINT(S_COPY, "ftruncate dst to src's size"),
+              got_len, (long long)size);
+    int marks_ok = 1;
+    size_t nonzero = 0;
+    for (size_t i = 0; i < got_len; i++)
+        nonzero += got[i] != 0;
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        marks_ok &= got[marks[i]] == 'M';
+    free(got);
+    MM_ASSERT(marks_ok && nonzero == sizeof marks / sizeof marks[0], "dst after mf_copy of a "
+              "72 MiB file differs from src (bytes around the 32 and 64 MiB boundaries).\n"
+              "  Hint: " HINT(S_COPY, "each window: same offset in src and dst, length "
+              "min(window, size - offset)"));
+    close(src);
+    close(dst);
+    MM_END();
+}
+
+Test(mf_copy, no_leak_after_success_or_failure)
+{
+    unsigned char *data = random_bytes(5 * pg() + 1, 72);
+    int src = open_tmp(data, 5 * pg() + 1, O_RDONLY, NULL);
+    int dst = open_tmp(NULL, 0, O_RDWR, NULL);
+    int ro_dst = old_dst(O_RDONLY, NULL);
+    struct probe before = probe_take();
+
+    for (int i = 0; i < 20; i++) {
+        MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "ftruncate dst, map both, memcpy"));
+        MM_EXPECT_ERRNO(mf_copy(src, ro_dst), EACCES, HINT(S_COPY, "dst must be O_RDWR"));
+    }
+    probe_check(before, "40 mf_copy calls (20 succeeded, 20 failed)");
+    free(data);
+    close(src);
+    close(dst);
+    close(ro_dst);
+    MM_END();
+}

@@ -1,0 +1,154 @@
+/* mf_reverse_hidden.c - private tests of mf_reverse: tiny odd and even files, the open-mode
+ * and file-type errors, bad fds, write-back by msync (no dirty pages left), and leaks.
+ * Linked with the public tests (their MM_SUITE declares the suite). */
+#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <sys/vfs.h>
+
+#define TMPFS_MAGIC_ 0x01021994        /* linux/magic.h: on tmpfs msync has nothing to do */
+#define RAMFS_MAGIC_ 0x858458f6
+
+Test(mf_reverse, tiny_files_reverse_exactly)
+{
+    const char *cases[][2] = { { "ab", "ba" }, { "abc", "cba" }, { "abcd", "dcba" },
+                               { "\n\0x", "x\0\n" } };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *path;
+        size_t len = i == 3 ? 3 : strlen(cases[i][0]);
+        int fd = open_tmp(cases[i][0], len, O_RDWR, &path);
+
+        MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
+        expect_file_is(path, cases[i][1], len, "a tiny file after mf_reverse (odd and even "
+                       "lengths: swap p[i] and p[len - 1 - i] while i < len - 1 - i)");
+        close(fd);
+    }
+    MM_END();
+}
+
+Test(mf_reverse, write_only_fd_gives_EACCES_file_unchanged)
+{
+    const char *path;
+    int fd = open_tmp("drawer\n", 7, O_WRONLY, &path);
+
+    MM_EXPECT_ERRNO(mf_reverse(fd), EACCES, HINT(S_REV, "a MAP_SHARED, PROT_READ | PROT_WRITE "
+                                                 "mapping needs O_RDWR: O_WRONLY is not enough"));
+    expect_file_is(path, "drawer\n", 7, "the file after a failed mf_reverse (O_WRONLY)");
+    close(fd);
+    MM_END();
+}
+
+Test(mf_reverse, fifo_gives_ENODEV)
+{
+    int fd = fifo_rdwr();
+
+    MM_EXPECT_ERRNO(mf_reverse(fd), ENODEV, HINT(S_REV, "only regular files can be mapped: "
+                                                 "check S_ISREG"));
+    close(fd);
+    MM_END();
+}
+
+Test(mf_reverse, dev_null_gives_ENODEV)
+{
+    int fd = open("/dev/null", O_RDWR);
+
+    MM_ASSERT(fd != -1, "test setup: cannot open /dev/null: %s", strerror(errno));
+    MM_EXPECT_ERRNO(mf_reverse(fd), ENODEV, HINT(S_REV, "a device has st_size 0 but is not an "
+                                                 "empty file: check S_ISREG before the size"));
+    close(fd);
+    MM_END();
+}
+
+Test(mf_reverse, bad_fds_give_EBADF)
+{
+    MM_EXPECT_ERRNO(mf_reverse(-1), EBADF, HINT(S_REV, "fstat fails with EBADF: pass it "
+                                                "through"));
+    MM_EXPECT_ERRNO(mf_reverse(closed_fd()), EBADF, HINT(S_REV, "fstat fails with EBADF: pass "
+                                                         "it through"));
+    MM_END();
+}
+
+Test(mf_reverse, empty_file_succeeds)
+{
+    const char *path;
+    int fd = open_tmp(NULL, 0, O_RDWR, &path);
+
+    MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "an empty file is its own reverse: succeed "
+                                      "without calling mmap"));
+    expect_file_is(path, "", 0, "an empty file after mf_reverse");
+    close(fd);
+    MM_END();
+}
+
+/* Dirty kB (shared + private) of the mapping that starts at addr, from /proc/self/smaps:
+ * it counts page-cache pages not yet written back, whoever dirtied them. */
+static long dirty_kb(void *addr)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    long kb = 0, n;
+    int inside = 0;
+
+    MM_ASSERT(f != NULL, "test check: cannot open /proc/self/smaps");
+    while (fgets(line, sizeof line, f)) {
+        unsigned long start;
+        if (isxdigit((unsigned char)line[0]) && !isupper((unsigned char)line[0]) &&
+            sscanf(line, "%lx-", &start) == 1)
+            inside = start == (unsigned long)addr;
+        else if (inside && (sscanf(line, "Shared_Dirty: %ld kB", &n) == 1 ||
+                            sscanf(line, "Private_Dirty: %ld kB", &n) == 1))
+            kb += n;
+    }
+    fclose(f);
+    return kb;
+}
+
+Test(mf_reverse, msync_writes_the_file_back)
+{
+    const char *path;
+    size_t len = 64 * pg();
+    unsigned char *data = random_bytes(len, 80);
+    int fd = open_tmp(data, len, O_RDWR, &path);
+    struct statfs fs;
+
+    MM_ASSERT(fstatfs(fd, &fs) == 0 && fsync(fd) == 0, "test setup: fstatfs/fsync failed");
+    MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
+    if (fs.f_type != TMPFS_MAGIC_ && fs.f_type != RAMFS_MAGIC_) {
+        /* A fresh read-only view of the file: its pages are dirty unless msync wrote them. */
+        void *p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+        MM_ASSERT(p != MAP_FAILED, "test check: mmap failed: %s", strerror(errno));
+        long kb = dirty_kb(p);
+        MM_ASSERT(munmap(p, len) == 0, "test check: munmap failed");
+        MM_ASSERT(kb == 0, "after mf_reverse returned, %ld kB of the file were still dirty in "
+                  "the page cache (not yet written back).\n  Hint: " HINT(S_REV, "call "
+                  "msync(map_base, map_len, MS_SYNC) before munmap; MS_ASYNC does not wait"),
+                  kb);
+    }
+    for (size_t i = 0; i < len / 2; i++) {
+        unsigned char c = data[i];
+        data[i] = data[len - 1 - i];
+        data[len - 1 - i] = c;
+    }
+    expect_file_is(path, data, len, "the file after mf_reverse");
+    free(data);
+    close(fd);
+    MM_END();
+}
+
+Test(mf_reverse, no_leak_after_success_or_failure)
+{
+    int fd = open_tmp("0123456789", 10, O_RDWR, NULL);
+    int ro = open_tmp("0123456789", 10, O_RDONLY, NULL);
+    struct probe before = probe_take();
+
+    for (int i = 0; i < 20; i++) {
+        MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
+        MM_EXPECT_ERRNO(mf_reverse(ro), EACCES, HINT(S_REV, "the fd must be O_RDWR"));
+    }
+    probe_check(before, "40 mf_reverse calls (20 succeeded, 20 failed)");
+    close(fd);
+    close(ro);
+    MM_END();
+}

@@ -1,0 +1,143 @@
+/* lab1_util.c - code the Lab 1 tests share (see lab1_util.h); holds no tests.
+ * Everything here checks its own calls and fails the test with a message naming them. */
+#include "lab1_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+size_t pg(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+int sweep_sizes(size_t sizes[SWEEP_MAX])
+{
+    size_t p = pg();
+    int n = 0;
+
+    sizes[n++] = 0;
+    sizes[n++] = 1;
+    sizes[n++] = p - 1;
+    sizes[n++] = p;
+    sizes[n++] = p + 1;
+    sizes[n++] = 3 * p + 17;
+    sizes[n++] = ((size_t)3 << 20) + 5;        /* several MiB, odd */
+    return n;
+}
+
+unsigned char *random_bytes(size_t len, unsigned seed)
+{
+    unsigned char *p = malloc(len ? len : 1);
+
+    MM_ASSERT(p != NULL, "test setup: malloc(%zu) failed", len);
+    mm_fill_random(p, len, seed);
+    return p;
+}
+
+int open_tmp(const void *data, size_t len, int flags, const char **path)
+{
+    const char *name = mm_tmpfile(data, len);
+    int fd = open(name, flags);
+
+    MM_ASSERT(fd != -1, "test setup: open(%s) failed: %s", name, strerror(errno));
+    if (path)
+        *path = name;
+    return fd;
+}
+
+int closed_fd(void)
+{
+    int fd = open("/dev/null", O_RDONLY);
+
+    MM_ASSERT(fd != -1 && close(fd) == 0, "test setup: open/close /dev/null failed");
+    return fd;
+}
+
+void expect_file_is(const char *path, const void *data, size_t len, const char *what)
+{
+    size_t got_len = 0;
+    unsigned char *got = mm_slurp(path, &got_len);
+
+    MM_ASSERT(got != NULL, "test check: cannot read %s back: %s", path, strerror(errno));
+    size_t first_diff = 0;
+    while (first_diff < len && first_diff < got_len &&
+           got[first_diff] == ((const unsigned char *)data)[first_diff])
+        first_diff++;
+    int same = got_len == len && first_diff == len;
+    free(got);
+    MM_ASSERT(same, "%s: the file should hold %zu bytes, it holds %zu; first difference at "
+              "byte %zu.", what, len, got_len, first_diff);
+}
+
+int view_is_zero(const struct mf_view *v)
+{
+    return v->data == NULL && v->len == 0 && v->map_base == NULL && v->map_len == 0;
+}
+
+void view_fill_junk(struct mf_view *v)
+{
+    v->data = (void *)0x5a5a5000;
+    v->len = 77;
+    v->map_base = (void *)0x5a5a5000;
+    v->map_len = 4242;
+}
+
+/* Mappings of files (inode != 0) in /proc/self/maps. Anonymous ones are left out: malloc
+ * and the sanitizers grow and shrink their own as they like. */
+static int count_file_maps(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[4096];
+    int n = 0;
+
+    MM_ASSERT(f != NULL, "test check: cannot open /proc/self/maps: %s", strerror(errno));
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long inode = 0;
+        if (sscanf(line, "%*s %*s %*s %*s %llu", &inode) == 1 && inode != 0)
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
+struct probe probe_take(void)
+{
+    return (struct probe){ mm_count_fds(), count_file_maps() };
+}
+
+void probe_check(struct probe before, const char *after_what)
+{
+    struct probe now = probe_take();
+
+    MM_ASSERT(now.fds == before.fds, "After %s: %d file descriptor(s) open, %d before: "
+              "something was not closed.\n  Hint: close every fd you open, on every path "
+              "(handout lab1, \"" S_LEAKS "\").", after_what, now.fds, before.fds);
+    MM_ASSERT(now.maps == before.maps, "After %s: %d file mappings in /proc/self/maps, %d before: "
+              "a mapping was not (fully) unmapped.\n  Hint: munmap map_base with map_len "
+              "on every path, failures included (handout lab1, \"" S_LEAKS "\").",
+              after_what, now.maps, before.maps);
+}
+
+int pipe_read_end(int *write_end)
+{
+    int p[2];
+
+    MM_ASSERT(pipe(p) == 0, "test setup: pipe failed: %s", strerror(errno));
+    if (write_end)
+        *write_end = p[1];
+    else
+        close(p[1]);
+    return p[0];
+}
+
+int fifo_rdwr(void)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/fifo", mm_tmpdir());
+    MM_ASSERT(mkfifo(path, 0600) == 0, "test setup: mkfifo failed: %s", strerror(errno));
+    int fd = open(path, O_RDWR);        /* Linux: O_RDWR on a FIFO does not block */
+    MM_ASSERT(fd != -1, "test setup: open fifo failed: %s", strerror(errno));
+    return fd;
+}

@@ -1,0 +1,63 @@
+/* lab1_util.h - what the Lab 1 tests share: page-size-aware size sweeps, temporary files
+ * opened in a given mode, whole-file comparisons and leak probes.
+ * Not a test file itself: tests/lab1_util.c is linked into the test binary. */
+#ifndef LAB1_UTIL_H
+#define LAB1_UTIL_H
+
+#include "mmtest.h"
+#include "../mapfile.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* A hint that names its handout section: HINT("Mapping a range (mf_map)", "check len"). */
+#define HINT(section, text) text " (handout lab1, \"" section "\")."
+#define S_MAP     "Mapping a range (mf_map)"
+#define S_MAPFILE "Mapping a whole file (mf_map_file)"
+#define S_UNMAP   "Unmapping (mf_unmap)"
+#define S_COUNT   "Counting lines (mf_count_lines)"
+#define S_COPY    "Copying a file (mf_copy)"
+#define S_REV     "Reversing a file in place (mf_reverse)"
+#define S_ERRNO   "Errors and errno"
+#define S_LEAKS   "Resources and leaks"
+
+size_t pg(void);                        /* sysconf(_SC_PAGESIZE) */
+
+/* The size sweep: 0, 1, page-1, page, page+1, several MiB (and an odd length). */
+#define SWEEP_MAX 8
+int sweep_sizes(size_t sizes[SWEEP_MAX]);
+
+/* malloc'd reproducible random bytes (never NULL; 1 byte for len 0). */
+unsigned char *random_bytes(size_t len, unsigned seed);
+
+/* A temporary file holding data[0, len), opened with flags; *path (if not NULL) gets its
+ * path. Fails the test if it cannot be made. */
+int open_tmp(const void *data, size_t len, int flags, const char **path);
+
+/* A closed descriptor number: open then close, so it is surely not in use. */
+int closed_fd(void);
+
+/* Fails the test (message names what) unless path holds exactly data[0, len). */
+void expect_file_is(const char *path, const void *data, size_t len, const char *what);
+
+/* True if every field of *v is zero. */
+int view_is_zero(const struct mf_view *v);
+/* Fills *v with recognisable junk, so a test sees whether the code zeroed it. */
+void view_fill_junk(struct mf_view *v);
+
+/* Leak probe: open fds and file mappings now; probe_check fails the test if they changed. */
+struct probe { int fds, maps; };
+struct probe probe_take(void);
+void probe_check(struct probe before, const char *after_what);
+
+/* A pipe's read end (the write end is stored in *write_end, may be NULL to close it). */
+int pipe_read_end(int *write_end);
+/* A FIFO in a fresh temporary directory, opened O_RDWR (a non-regular file that has the
+ * open mode O_RDWR, so that only the file type is wrong). */
+int fifo_rdwr(void);
+
+#endif /* LAB1_UTIL_H */
