@@ -188,16 +188,28 @@ pid_t mm_fork(void)
     return fork();
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 int mm_wait(pid_t pid, int timeout_ms)
 {
+    /* A deadline on the clock, not a count of sleeps: sleeps stretch on a loaded machine. */
+    long long deadline = now_ms() + timeout_ms;
     int status;
 
-    for (int waited = 0; waited <= timeout_ms; waited++) {
+    for (;;) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             return status;
         if (r == -1)
             return -1;
+        if (now_ms() > deadline)
+            break;
         struct timespec ms = { 0, 1000 * 1000 };
         nanosleep(&ms, NULL);
     }
