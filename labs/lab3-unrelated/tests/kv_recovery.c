@@ -1,0 +1,12 @@
+/* kv_recovery.c - public test of crash recovery: writer programs SIGKILLed at random
+ * moments, possibly holding the lock, must leave a store that the next program can use.
+ * Run: make test, or build/tests/lab3-solution/run --filter 'kv_recovery/..'. */
+#include "lab3_util.h"
+
+MM_SUITE(kv_recovery, 60);
+
+Test(kv_recovery, killed_writer_leaves_store_usable)
+{
+    kvt_crash_loop(kvt_path(), 0, 30);
+    MM_END();
+}
