@@ -109,6 +109,11 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
     /* A test killed at its timeout orphans its children; as a subreaper the runner gets
      * them back and kills them at the end instead of leaving them running. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    /* Test processes run as the same uid: without this, student code could ptrace the
+     * runner or open its /proc/PID/mem or /proc/PID/fd/N and forge the report. The test
+     * processes are exec'd, so they stay dumpable. */
+    if (fd)
+        prctl(PR_SET_DUMPABLE, 0);
 }
 
 ReportHook(POST_FINI)(struct criterion_test_stats *ts) { report_test(ts); }

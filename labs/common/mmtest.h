@@ -111,9 +111,13 @@ pid_t mm_fork(void);
 int mm_wait(pid_t pid, int timeout_ms);
 /* Runs fn(arg) in a child process with privileges dropped when the test runs as root (to an
  * otherwise unused uid, so RLIMIT_NPROC and RLIMIT_MEMLOCK apply as to an ordinary user).
- * Returns fn's return value (0..255, via the exit status), or -1 if the child was killed or
- * timed out. fn must not use MM_ macros: it reports through its return value. */
+ * Returns fn's return value (0..255), or -1 if the child was killed, timed out, or ended
+ * without fn returning (student code that calls exit() must not look like success).
+ * fn must not use MM_ macros: it reports through its return value. */
 int mm_run_unprivileged(int (*fn)(void *arg), void *arg, int timeout_ms);
+/* The same without dropping privileges: for limits (RLIMIT_AS...) that must not touch the
+ * test process itself. */
+int mm_run_child(int (*fn)(void *arg), void *arg, int timeout_ms);
 /* The uid mm_run_unprivileged switches to when run as root. */
 uid_t mm_unprivileged_uid(void);
 

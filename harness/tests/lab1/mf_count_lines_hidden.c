@@ -157,17 +157,16 @@ static int count_under_address_limit(int fd, long long want)
     return got == -1 ? errno & 0xff : 255;
 }
 
+static int count_under_address_limit_in_child(void *fd)
+{
+    return count_under_address_limit(*(int *)fd, 3);
+}
+
 Test(mf_count_lines, small_address_space_counts_or_gives_ENOMEM)
 {
     const off_t marks[] = { 5, 64 * MiB, 191 * MiB };
     int fd = sparse_with_newlines(192 * MiB, marks, 3);
-    pid_t pid = mm_fork();
-
-    if (pid == 0)
-        _exit(count_under_address_limit(fd, 3));
-    MM_ASSERT(pid != -1, "test setup: fork failed: %s", strerror(errno));
-    int status = mm_wait(pid, 20000);
-    int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int code = mm_run_child(count_under_address_limit_in_child, &fd, 20000);
     MM_ASSERT(code == 0, "mf_count_lines of a 192 MiB file under RLIMIT_AS 96 MiB above "
               "current use: %s; expected the right count (or ENOMEM).\n  Hint: " HINT(S_COUNT,
               "map big files a window at a time (e.g. 64 MiB), and unmap each window"),

@@ -93,16 +93,16 @@ static int map_over_address_limit(int fd)
     return errno == ENOMEM ? 0 : errno & 0xff;
 }
 
+static int map_over_address_limit_in_child(void *fd)
+{
+    return map_over_address_limit(*(int *)fd);
+}
+
 Test(mf_map, small_address_space_gives_ENOMEM)
 {
     int fd = open_tmp(NULL, pg(), O_RDONLY, NULL);
-    pid_t pid = mm_fork();
+    int code = mm_run_child(map_over_address_limit_in_child, &fd, 10000);
 
-    if (pid == 0)
-        _exit(map_over_address_limit(fd));
-    MM_ASSERT(pid != -1, "test setup: fork failed: %s", strerror(errno));
-    int status = mm_wait(pid, 10000);
-    int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     MM_ASSERT(code == 0, "mf_map of 256 MiB with RLIMIT_AS 16 MiB above current use: %s.\n"
               "  Hint: " HINT(S_ERRNO, "return -1 with mmap's errno (ENOMEM) and a zero view"),
               code == 255 ? "succeeded, expected ENOMEM"

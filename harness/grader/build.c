@@ -1,0 +1,561 @@
+/* build.c - compiles the harness side once (cached under build/grader-cache, keyed by
+ * mtimes) and each student file alone in a scratch dir: bounded compile in the sandbox,
+ * includes limited to the lab's headers and the system's, no assembler file inclusion, every
+ * non-API global made local (objcopy), no load-time code, no calls into the framework. */
+#include "grader.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COMPILE_WALL   30.0
+#define DEPS_WALL      10.0
+#define LINK_WALL      60.0
+#define SHOWN_LINES    40
+#define SHOWN_BYTES    6000
+
+static const char *const CFLAGS[] = {"-std=c11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE",
+                                     "-fdiagnostics-color=never", NULL};
+
+/* ---- The harness side ----------------------------------------------------------------- */
+
+static time_t mtime_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_mtime : 0;
+}
+
+static time_t newest_header(const char *dir, time_t newest)
+{
+    char *path = xasprintf("%s/%s", cfg.root, dir);
+    DIR *d = opendir(path);
+    struct dirent *e;
+
+    if (d) {
+        while ((e = readdir(d))) {
+            if (!has_suffix(e->d_name, ".h"))
+                continue;
+            char *h = xasprintf("%s/%s", path, e->d_name);
+            time_t t = mtime_of(h);
+            newest = t > newest ? t : newest;
+            free(h);
+        }
+        closedir(d);
+    }
+    free(path);
+    return newest;
+}
+
+static char *cache_path(const char *src)
+{
+    char *obj = xasprintf("%s/%s", cfg.cache, src);
+    obj[strlen(obj) - 1] = 'o';             /* x.c -> x.o */
+    return obj;
+}
+
+/* Compiles the stale sources, at most cfg.jobs at a time. Trusted code: no sandbox. */
+static int compile_all(const struct strv *srcs, time_t headers, const char *labdir)
+{
+    int running = 0, failed = 0, max = cfg.jobs > 1 ? cfg.jobs : 2;
+
+    for (size_t i = 0; i <= srcs->n; i++) {
+        while (running >= max || (i == srcs->n && running > 0)) {
+            int status;
+            if (wait(&status) == -1)
+                break;
+            running--;
+            failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        }
+        if (i == srcs->n)
+            break;
+        char *src = xasprintf("%s/%s", cfg.root, srcs->v[i]), *obj = cache_path(srcs->v[i]);
+        time_t t = mtime_of(obj);
+        if (t && t >= mtime_of(src) && t >= headers) {
+            free(src);
+            free(obj);
+            continue;
+        }
+        char *dir = xstrdup(obj);
+        *strrchr(dir, '/') = '\0';
+        if (mkdirs(dir, 0755) == -1)
+            die("%s: cannot create: %s", dir, strerror(errno));
+        if (cfg.verbose)
+            fprintf(stderr, "mmgrade: compiling %s\n", srcs->v[i]);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == -1)
+            die("fork: %s", strerror(errno));
+        if (pid == 0) {
+            /* Relative source names, so that messages name labs/... not this machine. */
+            char *tmp = xasprintf("%s.tmp.%d", obj, (int)getpid());
+            char *argv[32];
+            int n = 0;
+            argv[n++] = "gcc";
+            for (int k = 0; CFLAGS[k]; k++)
+                argv[n++] = (char *)CFLAGS[k];
+            argv[n++] = "-Ilabs/common";
+            argv[n++] = xasprintf("-I%s", labdir);     /* as the Makefile: tests include lab headers */
+            argv[n++] = "-c";
+            argv[n++] = srcs->v[i];
+            argv[n++] = "-o";
+            argv[n++] = tmp;
+            argv[n] = NULL;
+            pid_t cc = fork();
+            if (cc == 0) {
+                if (chdir(cfg.root) == -1)
+                    _exit(127);
+                execvp("gcc", argv);
+                _exit(127);
+            }
+            int status;
+            if (cc == -1 || waitpid(cc, &status, 0) == -1 || !WIFEXITED(status) ||
+                WEXITSTATUS(status) != 0 || rename(tmp, obj) == -1) {
+                unlink(tmp);
+                _exit(1);
+            }
+            _exit(0);
+        }
+        running++;
+        free(src);
+        free(obj);
+        free(dir);
+    }
+    return failed ? -1 : 0;
+}
+
+/* The cache is keyed by mtimes; a change of the flags below invalidates all of it. */
+static bool flags_changed(void)
+{
+    static int changed = -1;
+    struct buf want = {0};
+    size_t len;
+
+    if (changed != -1)
+        return changed;
+    for (int k = 0; CFLAGS[k]; k++)
+        buf_printf(&want, "%s ", CFLAGS[k]);
+    buf_puts(&want, "-Ilabs/common -I<labdir> v2\n");
+    char *path = xasprintf("%s/flags", cfg.cache), *have = read_file(path, 4096, &len);
+    changed = !have || strcmp(have, want.p) != 0;
+    if (changed && (mkdirs(cfg.cache, 0755) == -1 ||
+                    write_file_atomic(path, want.p, want.len) == -1))
+        die("%s: %s", path, strerror(errno));
+    free(have);
+    free(path);
+    free(want.p);
+    return changed;
+}
+
+int harness_build(struct lab *lab)
+{
+    struct strv srcs = {0}, progs = {0};
+    time_t headers = 0;
+
+    headers = flags_changed() ? time(NULL) + 1 : 0;
+    headers = newest_header("labs/common", headers);
+    headers = newest_header(lab->dir, headers);
+    char *tdir = xasprintf("%s/tests", lab->dir), *hdir = xasprintf("harness/tests/%s", lab->name);
+    headers = newest_header(tdir, headers);
+    headers = newest_header(hdir, headers);
+    for (size_t i = 0; i < lab->tests.n; i++)
+        strv_add(&srcs, lab->tests.v[i]);
+    strv_add(&srcs, "labs/common/mmtest.c");
+    strv_add(&srcs, "labs/common/mmreport.c");
+    for (size_t i = 0; i < lab->tools.n; i++) {
+        strv_addf(&progs, "%s/%s.c", lab->dir, lab->tools.v[i]);
+        strv_add(&lab->prog_names, lab->tools.v[i]);
+    }
+    for (size_t i = 0; i < lab->helpers.n; i++) {
+        strv_addf(&progs, "%s/tests/helpers/%s.c", lab->dir, lab->helpers.v[i]);
+        strv_add(&lab->prog_names, lab->helpers.v[i]);
+    }
+    for (size_t i = 0; i < progs.n; i++)
+        strv_add(&srcs, progs.v[i]);
+    int ret = compile_all(&srcs, headers, lab->dir);
+    if (ret == 0) {
+        for (size_t i = 0; i < srcs.n; i++) {
+            char *obj = cache_path(srcs.v[i]);
+            if (i < lab->tests.n + 2) {
+                struct elf_info info;
+                char err[512];
+                strv_add(&lab->test_objs, obj);
+                if (elf_inspect(obj, &info, err, sizeof err) == 0)
+                    for (size_t k = 0; k < info.defined.n; k++)
+                        strv_add(&lab->harness_syms, info.defined.v[k]);
+                elf_info_free(&info);
+            } else {
+                strv_add(&lab->prog_objs, obj);
+            }
+            free(obj);
+        }
+    }
+    strv_free(&srcs);
+    strv_free(&progs);
+    free(tdir);
+    free(hdir);
+    return ret;
+}
+
+/* ---- The student file ----------------------------------------------------------------- */
+
+/* Runs a compiler step on the student's files inside the sandbox. */
+static void run_step(char **argv, const char *cwd, double wall, struct sbx_result *res)
+{
+    struct sbx_job job = {.argv = argv, .cwd = cwd, .report_fd = -1, .out_keep = 64 << 10,
+                          .wall = wall, .cpu = (rlim_t)wall, .as = 2ul << 30,
+                          .fsize = 64ul << 20, .nofile = 256, .nproc = 64};
+    sbx_run(&job, res);
+}
+
+static char *shown(const char *out)
+{
+    bool cut;
+    char *text = first_lines(out, SHOWN_LINES, SHOWN_BYTES, &cut);
+    char *s = xasprintf("%s%s", text, cut ? "[... further compiler output cut]\n" : "");
+    free(text);
+    sanitize_text(s);
+    return s;
+}
+
+static int reject(struct lab_result *r, enum labstate st, char *msg)
+{
+    r->state = st;
+    free(r->message);
+    r->message = msg;
+    return -1;
+}
+
+/* Checks a make-format dependency file: every file must be in src or a system dir. */
+static char *check_deps(const char *depfile, const char *src)
+{
+    static const char *const sys[] = {"/usr/include", "/usr/lib/gcc", "/usr/local/include",
+                                      "/usr/lib/x86_64-linux-gnu/include", NULL};
+    size_t len;
+    char *text = read_file(depfile, 4u << 20, &len), *save = NULL, *bad = NULL;
+
+    if (!text)
+        return xasprintf("the compiler wrote no dependency list (%s)", strerror(errno));
+    bool first = true;
+    for (char *w = strtok_r(text, " \t\n", &save); w && !bad; w = strtok_r(NULL, " \t\n", &save)) {
+        if (strcmp(w, "\\") == 0)
+            continue;
+        if (first) {                        /* the target, "x.o:" */
+            first = false;
+            continue;
+        }
+        char *abs = w[0] == '/' ? xstrdup(w) : xasprintf("%s/%s", src, w);
+        char real[PATH_MAX];
+        struct stat st;
+        if (lstat(abs, &st) == -1 && errno == ENOENT) {    /* -MG: missing, gcc says so later */
+            free(abs);
+            continue;
+        }
+        bool ok = !strchr(w, '\\') && realpath(abs, real);
+        if (ok && !path_is_under(real, src)) {
+            ok = false;
+            for (int i = 0; sys[i] && !ok; i++)
+                ok = path_is_under(real, sys[i]);
+        }
+        if (!ok)
+            bad = xstrdup(w);
+        free(abs);
+    }
+    free(text);
+    if (!bad)
+        return NULL;
+    char *msg = xasprintf("it includes \"%s\", which is neither the lab's header nor a system "
+                          "header. The grader compiles your file alone with the lab's own "
+                          "headers: remove that #include.", bad);
+    free(bad);
+    return msg;
+}
+
+/* Finds an assembler directive that reads other files or builds directives from pieces,
+ * outside string literals. */
+static const char *bad_directive(const char *asmtext)
+{
+    static const char *const bad[] = {".incbin", ".include", ".macro", ".altmacro", ".irp",
+                                      ".rept", ".purgem", NULL};
+    bool in_str = false;
+
+    for (const char *p = asmtext; *p; p++) {
+        if (*p == '\n')
+            in_str = false;
+        else if (in_str && *p == '\\' && p[1])
+            p++;
+        else if (*p == '"')
+            in_str = !in_str;
+        else if (!in_str && *p == '.')
+            for (int i = 0; bad[i]; i++) {
+                size_t n = strlen(bad[i]);
+                if (strncasecmp(p, bad[i], n) == 0 &&
+                    !(p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+                      (p[n] >= '0' && p[n] <= '9')))
+                    return bad[i];
+            }
+    }
+    return NULL;
+}
+
+static bool forbidden_ref(const struct lab *lab, const char *sym)
+{
+    static const char *const prefixes[] = {"cr_", "criterion_", "cri_", "bxf", "nn_", "nng_",
+                                           "cJSON", "mm_", "_dl", NULL};
+    static const char *const names[] = {"dlopen", "dlsym", "dlvsym", "dladdr", "dladdr1",
+                                        "dlinfo", "dlmopen", "dl_iterate_phdr", "ptrace",
+                                        "process_vm_writev", "process_vm_readv", "main",
+                                        NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(sym, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(sym, names[i]) == 0)
+            return true;
+    return strv_has(&lab->harness_syms, sym);
+}
+
+/* The object checks: load-time code, IFUNCs, framework calls, missing API functions. */
+static char *check_object(const struct lab *lab, const char *obj)
+{
+    struct elf_info info;
+    char err[512];
+    char *msg = NULL;
+
+    if (elf_inspect(obj, &info, err, sizeof err) == -1)
+        return xstrdup(err);
+    if (info.bad_sections.n)
+        msg = info.bad_sections.v[0][0] != '.'
+            ? xasprintf("it puts something in a section of its own (%s), which the test "
+                        "framework would take for its own tests or report hooks. Remove "
+                        "__attribute__((section(...))).", info.bad_sections.v[0])
+            : xasprintf("it has code that runs when the program loads (section %s: "
+                        "__attribute__((constructor)) or destructor, or similar). Such code "
+                        "would run inside the test runner: remove the attribute.",
+                        info.bad_sections.v[0]);
+    else if (info.ifuncs.n)
+        msg = xasprintf("it defines %s as an IFUNC (its resolver would run when the program "
+                        "loads): remove __attribute__((ifunc)).", info.ifuncs.v[0]);
+    for (size_t i = 0; !msg && i < info.undefined.n; i++)
+        if (forbidden_ref(lab, info.undefined.v[i]))
+            msg = xasprintf("it calls %s, which belongs to the test framework or the dynamic "
+                            "loader; your code may not call it. Remove that call.",
+                            info.undefined.v[i]);
+    for (size_t i = 0; !msg && i < lab->api.n; i++)
+        if (!strv_has(&info.defined_funcs, lab->api.v[i]))
+            msg = xasprintf("it does not define %s (declared in %s). Every function of the "
+                            "header must exist, even if it only fails with ENOSYS.",
+                            lab->api.v[i], lab->header);
+    elf_info_free(&info);
+    return msg;
+}
+
+static int copy_headers(const char *dir, const char *dst)
+{
+    char *path = xasprintf("%s/%s", cfg.root, dir);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int ret = 0;
+
+    if (!d) {
+        free(path);
+        return -1;
+    }
+    while ((e = readdir(d)))
+        if (has_suffix(e->d_name, ".h")) {
+            char *from = xasprintf("%s/%s", path, e->d_name), *to = xasprintf("%s/%s", dst, e->d_name);
+            if (copy_file(from, to, 0644) == -1)
+                ret = -1;
+            sbx_own(to);
+            free(from);
+            free(to);
+        }
+    closedir(d);
+    free(path);
+    return ret;
+}
+
+/* Links run, the tools and the helpers (trusted objects + the checked student object). */
+static int link_all(const struct lab *lab, const char *obj, const char *bin, struct lab_result *r)
+{
+    for (size_t p = 0; p <= lab->prog_names.n; p++) {
+        struct strv argv = {0};
+        strv_add(&argv, "/usr/bin/gcc");
+        strv_add(&argv, "-o");
+        if (p == 0) {
+            strv_addf(&argv, "%s/run", bin);
+            for (size_t i = 0; i < lab->test_objs.n; i++)
+                strv_add(&argv, lab->test_objs.v[i]);
+        } else {
+            strv_addf(&argv, "%s/%s", bin, lab->prog_names.v[p - 1]);
+            strv_add(&argv, lab->prog_objs.v[p - 1]);
+        }
+        strv_add(&argv, obj);
+        if (p == 0) {
+            strv_add(&argv, "-lcriterion");
+            strv_add(&argv, "-lcjson");
+        }
+        for (size_t i = 0; i < lab->ldlibs.n; i++)
+            strv_add(&argv, lab->ldlibs.v[i]);
+        struct sbx_job job = {.argv = argv.v, .cwd = bin, .report_fd = -1, .out_keep = 64 << 10,
+                              .wall = LINK_WALL, .trusted = true};
+        struct sbx_result res;
+        sbx_run(&job, &res);
+        strv_free(&argv);
+        if (res.status != 0 || res.timed_out) {
+            char *out = shown(res.out);
+            reject(r, L_BUILD_FAILED, xasprintf("%s compiled, but linking it with the tests "
+                   "failed:\n%s", lab->file, out));
+            free(out);
+            sbx_result_free(&res);
+            return -1;
+        }
+        sbx_result_free(&res);
+    }
+    return 0;
+}
+
+/* Runs gcc CFLAGS -I. args FILE in the sandbox in src, then checks its dependency list
+ * (deps.d). what: "preprocessing" or "compiling". On success *warnings (if asked) gets what
+ * the compiler printed. Returns 0, or rejects the lab and returns -1. */
+static int compile_step(const struct lab *lab, const char *src, const char *args, double wall,
+                        const char *what, struct lab_result *r, char **warnings)
+{
+    struct strv argv = {0};
+    struct sbx_result res;
+    char *deps = xasprintf("%s/deps.d", src), *msg;
+    int ret = -1;
+
+    strv_add(&argv, "/usr/bin/gcc");
+    for (int k = 0; CFLAGS[k]; k++)
+        strv_add(&argv, CFLAGS[k]);
+    strv_split(&argv, args);
+    strv_add(&argv, lab->file);
+    unlink(deps);
+    run_step(argv.v, src, wall, &res);
+    strv_free(&argv);
+    if (res.timed_out || WIFSIGNALED(res.status) || (res.status != 0 && !res.out[0]) ||
+        strstr(res.out, "memory exhausted") || strstr(res.out, "out of memory") ||
+        strstr(res.out, "Killed signal")) {
+        reject(r, L_REJECTED, xasprintf("Rejected: %s %s did not finish within the limits "
+               "(%.0f s, 2 GiB of memory). Does it #include a device (like /dev/zero) or a "
+               "huge file? Include only the lab's header and system headers.", what,
+               lab->file, wall));
+    } else if (res.status != 0) {
+        char *out = shown(res.out);
+        reject(r, L_BUILD_FAILED, xasprintf("%s does not compile:\n%s", lab->file, out));
+        free(out);
+    } else if ((msg = check_deps(deps, src))) {
+        reject(r, L_REJECTED, xasprintf("Rejected: %s: %s", lab->file, msg));
+        free(msg);
+    } else {
+        if (warnings && res.out[0])
+            *warnings = shown(res.out);
+        ret = 0;
+    }
+    sbx_result_free(&res);
+    free(deps);
+    return ret;
+}
+
+/* Checks the assembly for directives that read files, assembles it, and makes every global
+ * except the API local: nothing the student defines (main, exit, write, malloc...) can
+ * replace what the tests use. */
+static int assemble_and_localize(const struct lab *lab, const char *src, const char *bin,
+                                 struct lab_result *r, const char *local)
+{
+    char *asmf = xasprintf("%s/student.s", src), *obj = xasprintf("%s/student.o", src);
+    char *keep = xasprintf("%s/api.txt", bin), *kg = xasprintf("--keep-global-symbols=%s", keep);
+    struct sbx_result res = {0};
+    size_t alen;
+    int ret = -1;
+
+    char *asmtext = read_file(asmf, 256u << 20, &alen);
+    const char *dir = asmtext ? bad_directive(asmtext) : NULL;
+    free(asmtext);
+    if (!asmtext || dir) {
+        reject(r, L_REJECTED, asmtext ? xasprintf("Rejected: %s uses the assembler directive %s "
+               "(it can pull other files into the object). Remove that asm statement.",
+               lab->file, dir) : xasprintf("Rejected: the compiler's output for %s is missing or "
+               "too large.", lab->file));
+        goto out;
+    }
+    char *as[] = {"/usr/bin/gcc", "-c", "student.s", "-o", "student.o", NULL};
+    run_step(as, src, COMPILE_WALL, &res);
+    if (res.status != 0 || res.timed_out) {
+        char *out = shown(res.out);
+        reject(r, L_BUILD_FAILED, xasprintf("%s does not assemble:\n%s", lab->file, out));
+        free(out);
+        goto out;
+    }
+    sbx_result_free(&res);
+    struct buf names = {0};
+    for (size_t i = 0; i < lab->api.n; i++)
+        buf_printf(&names, "%s\n", lab->api.v[i]);
+    if (write_file_atomic(keep, names.p, names.len) == -1)
+        die("%s: %s", keep, strerror(errno));
+    free(names.p);
+    char *oc[] = {"/usr/bin/objcopy", kg, obj, (char *)local, NULL};
+    struct sbx_job job = {.argv = oc, .cwd = bin, .report_fd = -1, .out_keep = 8192,
+                          .wall = LINK_WALL, .trusted = true};
+    sbx_run(&job, &res);
+    if (res.status != 0 || res.timed_out) {
+        char *out = shown(res.out);
+        reject(r, L_BUILD_FAILED, xasprintf("objcopy failed on %s:\n%s", lab->file, out));
+        free(out);
+        goto out;
+    }
+    ret = 0;
+out:
+    sbx_result_free(&res);
+    free(asmf);
+    free(obj);
+    free(keep);
+    free(kg);
+    return ret;
+}
+
+int student_build(struct lab *lab, const char *labdir, struct lab_result *r, char **bindir)
+{
+    char *src = xasprintf("%s/src", labdir), *bin = xasprintf("%s/bin", labdir);
+    char *local = xasprintf("%s/student-local.o", bin), *warnings = NULL, *msg;
+    int ret = -1;
+
+    if (mkdirs(bin, 0755) == -1 || copy_headers(lab->dir, src) == -1 ||
+        copy_headers("labs/common", src) == -1)
+        die("%s: cannot prepare the build: %s", labdir, strerror(errno));
+    sbx_own(src);
+    /* Preprocess first (-MG: a missing header is no error yet, so no line of a file outside
+     * the lab is ever quoted), to check what the file includes before compiling; then
+     * compile to assembly and check the dependency list of that very run again. */
+    if (compile_step(lab, src, "-I. -M -MG -MF deps.d", DEPS_WALL, "preprocessing", r, NULL) == -1 ||
+        compile_step(lab, src, "-I. -MD -MF deps.d -S -o student.s", COMPILE_WALL, "compiling",
+                     r, &warnings) == -1)
+        goto out;
+    if (warnings)
+        r->message = xasprintf("Compiler warnings (the lab's Makefile treats them as errors):\n%s",
+                               warnings);
+    if (assemble_and_localize(lab, src, bin, r, local) == -1)
+        goto out;
+    if ((msg = check_object(lab, local))) {
+        reject(r, L_REJECTED, xasprintf("Rejected: %s: %s", lab->file, msg));
+        free(msg);
+        goto out;
+    }
+    if (link_all(lab, local, bin, r) == 0) {
+        *bindir = xstrdup(bin);
+        ret = 0;
+    }
+out:
+    free(warnings);
+    free(src);
+    free(bin);
+    free(local);
+    return ret;
+}

@@ -1,0 +1,115 @@
+/* grade.c - grades one submission: a fresh scratch directory, the student files found and
+ * copied in, each selected lab built and its tests run, everything removed afterwards. */
+#include "grader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *make_scratch(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *dir = xasprintf("%s/mmgrade.XXXXXX", base && *base ? base : "/tmp");
+
+    if (!mkdtemp(dir))
+        die("%s: cannot create a scratch directory: %s", dir, strerror(errno));
+    /* The sandbox uid must reach its own subdirectories, never list ours. */
+    if (chmod(dir, 0711) == -1)
+        die("%s: chmod: %s", dir, strerror(errno));
+    return dir;
+}
+
+static void grade_lab(struct lab *lab, const char *scratch, const char *found,
+                      struct lab_result *r)
+{
+    char *labdir = xasprintf("%s/%s", scratch, lab->name), *bindir = NULL;
+    double t0 = now_seconds();
+
+    r->lab = lab;
+    if (!found) {
+        r->state = L_MISSING;
+        r->message = xasprintf("No %s found in the submission: %s scores 0. Hand in %s (any "
+                               "directory depth; the lab's Makefile: make submit).",
+                               lab->file, lab->name, lab->file);
+        char *why = xasprintf("not run: no %s in the submission", lab->file);
+        lab_result_not_run(r, why);
+        free(why);
+    } else if (student_build(lab, labdir, r, &bindir) == -1) {
+        char *why = xasprintf("not run: %s %s", lab->file, r->state == L_REJECTED ?
+                              "was rejected (see above)" : "did not compile (see above)");
+        lab_result_not_run(r, why);
+        free(why);
+    } else {
+        char *work = xasprintf("%s/run", scratch);
+        r->state = L_GRADED;
+        run_lab_tests(lab, bindir, work, r);
+        free(work);
+    }
+    r->seconds = now_seconds() - t0;
+    free(bindir);
+    free(labdir);
+}
+
+int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade *g)
+{
+    char *found[MAX_LABS];
+    double t0 = now_seconds();
+    char *scratch = make_scratch();
+
+    memset(g, 0, sizeof *g);
+    g->path = xstrdup(path);
+    g->name = submission_name(path);
+    g->isolation = sbx_isolation();
+    submission_collect(path, scratch, labs, nlabs, found, g);
+    for (int i = 0; i < nlabs && !sbx_interrupted; i++) {
+        struct lab_result *r = &g->labs[g->nlabs];
+        if (!cfg.lab_selected[labs[i].num])
+            continue;
+        memset(r, 0, sizeof *r);
+        r->lab = &labs[i];
+        g->nlabs++;
+        if (labs[i].skip) {
+            r->state = L_SKIPPED;
+            r->message = xasprintf("skipped: %s", labs[i].skip);
+            continue;
+        }
+        r->source = found[i] ? xstrdup(found[i]) : NULL;
+        grade_lab(&labs[i], scratch, found[i], r);
+        if (cfg.verbose || !cfg.out)
+            fprintf(stderr, "mmgrade: %s: %s: %d/%d in %.1f s\n", g->name, labs[i].name,
+                    r->score, r->max, r->seconds);
+        g->score += r->score;
+        g->max += r->max;
+        free(found[i]);
+    }
+    if (cfg.keep)
+        fprintf(stderr, "mmgrade: kept the scratch directory %s\n", scratch);
+    else if (remove_tree(scratch) == -1)
+        warnx_("%s: could not remove the scratch directory: %s", scratch, strerror(errno));
+    free(scratch);
+    g->seconds = now_seconds() - t0;
+    return sbx_interrupted ? -1 : 0;
+}
+
+void grade_free(struct grade *g)
+{
+    for (int i = 0; i < g->nlabs; i++) {
+        struct lab_result *r = &g->labs[i];
+        for (size_t k = 0; k < r->ntests; k++) {
+            struct test_result *t = &r->tests[k];
+            free(t->name);
+            free(t->signal);
+            strv_free(&t->messages);
+            free(t->output);
+            free(t->note);
+        }
+        free(r->tests);
+        free(r->source);
+        free(r->message);
+    }
+    free(g->path);
+    free(g->name);
+    strv_free(&g->notes);
+}

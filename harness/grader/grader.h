@@ -1,0 +1,227 @@
+/* grader.h - the types every part of mmgrade shares: labs (from lab.mk), rubric rows, test
+ * and lab results, the sandbox interface and the report formats. One concept per .c file:
+ * main (CLI), lab, rubric, submission, build, elfcheck, sandbox, run, feedback, report,
+ * batch, util. */
+#ifndef GRADER_H
+#define GRADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#define MAX_LABS 9
+
+/* ---- Small utilities (util.c) --------------------------------------------------------- */
+struct strv { char **v; size_t n, cap; };   /* a growable vector of owned strings */
+void   strv_add(struct strv *sv, const char *s);
+void   strv_addf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void   strv_split(struct strv *sv, const char *words);   /* adds each blank-separated word */
+bool   strv_has(const struct strv *sv, const char *s);
+void   strv_free(struct strv *sv);
+
+struct buf { char *p; size_t len, cap; };   /* a growable byte buffer, always NUL-terminated */
+void   buf_add(struct buf *b, const void *data, size_t len);
+void   buf_puts(struct buf *b, const char *s);
+void   buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char  *buf_take(struct buf *b);             /* returns the string; b is empty afterwards */
+
+void  *xmalloc(size_t n);
+void  *xcalloc(size_t n, size_t size);
+void  *xrealloc(void *p, size_t n);
+char  *xstrdup(const char *s);
+char  *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void   die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void   warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int grader_errors;                   /* warnx_ messages starting "grader error" */
+double now_seconds(void);                   /* CLOCK_MONOTONIC */
+char  *read_file(const char *path, size_t max, size_t *len);  /* NULL + errno on error */
+int    write_file_atomic(const char *path, const char *data, size_t len);
+int    copy_file(const char *src, const char *dst, mode_t mode);
+int    mkdirs(const char *path, mode_t mode);
+int    remove_tree(const char *path);       /* never follows symlinks; 0 or -1 */
+bool   path_is_under(const char *path, const char *dir);
+char  *first_lines(const char *text, int nlines, size_t maxbytes, bool *cut);
+void   sanitize_text(char *s);              /* control bytes except \n \t become '?' */
+bool   has_suffix(const char *s, const char *suffix);
+
+/* ---- Configuration (main.c) ----------------------------------------------------------- */
+enum format { FMT_TEXT, FMT_GRADESCOPE, FMT_AUTOLAB, FMT_JUNIT, FMT_CSV };
+
+struct config {
+    char  *root;            /* the repository or student kit: labs/, harness/ */
+    char  *cache;           /* compiled harness objects (build/grader-cache) */
+    bool   lab_selected[MAX_LABS + 1];
+    enum format format;
+    int    jobs;
+    char  *out;             /* batch output directory, NULL: report on stdout */
+    bool   force, public_only, keep, strict, color;
+    bool   each_test;       /* every test in its own run (default: one run, then re-runs) */
+    double test_timeout;    /* wall seconds per test run */
+    double lab_timeout;     /* wall seconds for all tests of one lab */
+    int    isolation;       /* ISO_AUTO, ISO_BWRAP, ISO_PLAIN */
+    int    verbose;
+};
+extern struct config cfg;
+
+/* ---- Labs and rubric (lab.c, rubric.c) ------------------------------------------------ */
+struct rubric_row {
+    char *test;             /* suite/name */
+    int   points;
+    bool  hidden;
+    char *section;          /* "lab1: Mapping a range (mf_map)" */
+    char *hint;
+};
+
+struct lab {
+    int    num;
+    char   name[8];         /* "lab1" */
+    char  *dir;             /* labs/lab1-fileio, relative to the root */
+    char  *file, *header;   /* mapfile.c, mapfile.h */
+    struct strv api, tools, helpers, ldlibs;
+    struct strv tests;      /* test sources, relative to the root */
+    bool   has_hidden;      /* private tests are part of this run */
+    struct rubric_row *rows;
+    size_t nrows;
+    int    max_points;
+    char  *skip;            /* non-NULL: why the lab is not graded */
+    /* compiled harness side (build.c) */
+    struct strv test_objs;  /* tests + mmtest + mmreport */
+    struct strv prog_names, prog_objs;   /* tools and helpers, parallel vectors */
+    struct strv harness_syms;            /* globals defined by the harness objects */
+};
+
+int  labs_load(struct lab *labs, int max);           /* returns the number of labs found */
+int  rubric_load(struct lab *lab);                   /* 0 or -1 (message printed) */
+const struct rubric_row *rubric_find(const struct lab *lab, const char *test);
+
+/* ---- Results --------------------------------------------------------------------------- */
+enum tstatus { T_PASSED, T_FAILED, T_CRASHED, T_TIMEOUT, T_STOPPED, T_NOREPORT, T_NOTRUN };
+
+struct test_result {
+    char  *name;            /* suite/name */
+    const struct rubric_row *row;   /* NULL: test not in the rubric (grader error) */
+    int    points, max;
+    bool   hidden;
+    enum tstatus status;
+    char  *signal;          /* "SIGBUS" or NULL */
+    int    exit_code;
+    double seconds;
+    struct strv messages;   /* assertion messages (not shown for hidden tests) */
+    char  *output;          /* first bytes of what the test printed */
+    size_t output_total;
+    bool   output_cut;
+    char  *note;            /* why it was not run, or what the grader saw */
+};
+
+enum labstate { L_GRADED, L_MISSING, L_REJECTED, L_BUILD_FAILED, L_SKIPPED };
+
+struct lab_result {
+    struct lab *lab;
+    enum labstate state;
+    char  *source;          /* where the student file was found, inside the submission */
+    char  *message;         /* compile errors, rejection reason, notes */
+    struct test_result *tests;
+    size_t ntests;
+    int    score, max;
+    double seconds;
+};
+
+struct grade {
+    char  *path;            /* as given on the command line */
+    char  *name;            /* report name: basename without the archive extension */
+    struct lab_result labs[MAX_LABS];
+    int    nlabs;
+    int    score, max;
+    const char *isolation;
+    struct strv notes;      /* submission-level messages (extraction, duplicates) */
+    double seconds;
+    bool   failed;          /* the grader itself failed on this submission */
+};
+
+/* ---- Submission (submission.c) --------------------------------------------------------- */
+/* Finds the student files of the selected labs in path (directory or archive), copies each
+ * into scratch/<lab>/src. found[i] is the path inside the submission or NULL. Returns 0, or
+ * -1 when the grader itself failed. Messages for the student go to g->notes. */
+int  submission_collect(const char *path, const char *scratch, struct lab *labs, int nlabs,
+                        char **found, struct grade *g);
+char *submission_fingerprint(const char *path);
+char *submission_name(const char *path);
+
+/* ---- Build (build.c, elfcheck.c) ------------------------------------------------------- */
+int  harness_build(struct lab *lab);                 /* compile (or reuse) the harness side */
+/* Compiles, checks and links the student file of lab in scratch/<lab>; on success
+ * *bindir is the directory holding run, tools and helpers. Returns 0, or sets
+ * r->state and r->message and returns -1. */
+int  student_build(struct lab *lab, const char *labdir, struct lab_result *r, char **bindir);
+
+struct elf_info {
+    struct strv sections;   /* names */
+    struct strv bad_sections;
+    struct strv ifuncs;
+    struct strv undefined;  /* global undefined symbols */
+    struct strv defined;    /* global defined symbols */
+    struct strv defined_funcs;
+};
+int  elf_inspect(const char *path, struct elf_info *info, char *err, size_t errlen);
+void elf_info_free(struct elf_info *info);
+
+/* ---- Sandbox (sandbox.c) --------------------------------------------------------------- */
+enum { ISO_AUTO, ISO_BWRAP, ISO_PLAIN };
+
+struct sbx_job {
+    char *const *argv;      /* argv[0] is an absolute path */
+    const char *cwd;        /* host directory, writable by the sandbox uid; NULL: private */
+    struct strv ro, rw;     /* host paths bound at the same place (bwrap) */
+    int    report_fd;       /* >= 0: the child gets a pipe there, MMTEST_REPORT_FD set */
+    size_t out_keep;        /* bytes of stdout+stderr kept */
+    double wall;            /* seconds */
+    double idle;            /* > 0: also stop after this long without a report line */
+    rlim_t cpu, as, fsize, nofile, nproc;
+    const char *stdin_path; /* NULL: /dev/null */
+    const char *tmpdir;     /* TMPDIR outside bubblewrap (NULL: cwd) */
+    bool   trusted;         /* our own tools on our own files: no sandbox, no uid change */
+};
+
+struct sbx_result {
+    int    status;          /* wait status of the sandboxed command (-1: not started) */
+    bool   timed_out;
+    char  *out;             /* first out_keep bytes of stdout+stderr */
+    size_t out_total;
+    bool   out_cut;
+    char  *report;          /* everything written to the report fd */
+    size_t report_len;
+    double seconds;
+};
+
+void sbx_init(int slot);            /* takes a free sandbox uid; probes bubblewrap once */
+const char *sbx_isolation(void);     /* "bubblewrap (...)" or "rlimits + process group" */
+uid_t sbx_uid(void);                 /* uid the sandboxed commands run as */
+int  sbx_own(const char *path);      /* chown a scratch dir to the sandbox uid */
+int  sbx_run(const struct sbx_job *job, struct sbx_result *res);
+void sbx_result_free(struct sbx_result *res);
+void sbx_cleanup_strays(void);       /* kill and reap everything of the sandbox uid */
+extern volatile int sbx_interrupted; /* SIGINT/SIGTERM seen */
+
+/* ---- Running tests (run.c) and feedback (feedback.c) ------------------------------------ */
+int  run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
+                   struct lab_result *r);
+void lab_result_score(struct lab_result *r);
+void lab_result_not_run(struct lab_result *r, const char *why);
+const char *status_word(enum tstatus st);
+const char *signal_hint(const char *sig);
+
+/* ---- Grading one submission and reporting (grade.c, report.c) -------------------------- */
+int  grade_submission(const char *path, struct lab *labs, int nlabs, struct grade *g);
+void grade_free(struct grade *g);
+char *report_render(const struct grade *g, enum format fmt, bool color);
+char *csv_header(const struct lab *labs, int nlabs);
+char *csv_row(const char *name, const int *scores, int nlabs, int total);
+char *csv_name(const char *name);       /* the name as a CSV field */
+const char *format_extension(enum format fmt);
+
+/* ---- Batch (batch.c) ------------------------------------------------------------------ */
+int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs);
+
+#endif /* GRADER_H */

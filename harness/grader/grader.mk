@@ -1,0 +1,21 @@
+# grader.mk - builds build/bin/mmgrade (the grader) and its unit checks; included by the
+# top-level Makefile. `make grade SUB=path` grades one submission.
+GRADER_SRCS := $(wildcard harness/grader/*.c)
+GRADER_OBJS := $(call objs,$(BUILD)/obj,$(GRADER_SRCS))
+
+$(BUILD)/bin/mmgrade: $(GRADER_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ -o $@ -lcjson
+
+ALL_TARGETS += $(BUILD)/bin/mmgrade
+
+.PHONY: grade test-grader
+grade: $(BUILD)/bin/mmgrade
+	@test -n "$(SUB)" || { echo "usage: make grade SUB=path (a directory, .tar.gz or .zip)"; exit 2; }
+	$(BUILD)/bin/mmgrade $(SUB)
+
+# The grader's own quick checks; the full self-test lives in harness/selftest.
+test-grader: $(BUILD)/bin/mmgrade
+	$(Q)harness/grader/test-grader $(BUILD)/bin/mmgrade
+TEST_TARGETS += test-grader

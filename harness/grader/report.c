@@ -1,0 +1,373 @@
+/* report.c - one graded submission rendered as text (xv6-style, `Score: N/M` last), Gradescope
+ * results.json, Autolab (scores line last), JUnit XML or a CSV gradebook row. Hidden tests
+ * show their status, hint and handout section, never their messages or output (both could
+ * reveal the inputs). */
+#include "grader.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define C_RED    "\033[31m"
+#define C_GREEN  "\033[32m"
+#define C_BOLD   "\033[1m"
+#define C_OFF    "\033[0m"
+
+const char *format_extension(enum format fmt)
+{
+    static const char *const ext[] = {"txt", "json", "autolab.txt", "xml", "csv"};
+    return ext[fmt];
+}
+
+static const char *status_meaning(enum tstatus st)
+{
+    switch (st) {
+    case T_TIMEOUT:
+        return "The test did not finish within its time limit: an endless loop, or a call "
+               "that blocks forever (a lock never released, a wait for a child that never "
+               "exits)?";
+    case T_STOPPED:
+        return "The test stopped before its end: your code called exit() or _exit(), or a "
+               "child process of your code returned into the test instead of calling _exit(). "
+               "It counts as failed.";
+    case T_NOREPORT:
+        return "The test runner never reported this test: it was killed (kill(0, ...) or "
+               "kill(getppid(), ...) in your code?) or died outside the test.";
+    default:
+        return NULL;
+    }
+}
+
+/* Appends text with every line prefixed by indent. */
+static void indent_lines(struct buf *b, const char *indent, const char *text)
+{
+    const char *p = text;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        buf_puts(b, indent);
+        buf_add(b, p, n);
+        buf_puts(b, "\n");
+        p += n + (nl ? 1 : 0);
+    }
+}
+
+/* What a student needs to know about one failed test. */
+static void test_details(struct buf *b, const struct test_result *t, const char *in)
+{
+    char *pipe = xasprintf("%s| ", in);
+
+    if (t->note)
+        indent_lines(b, in, t->note);
+    if (t->status == T_NOTRUN) {
+        free(pipe);
+        return;
+    }
+    if (t->hidden) {
+        buf_printf(b, "%sHidden test: its messages and output are not shown.\n", in);
+    } else {
+        for (size_t i = 0; i < t->messages.n; i++)
+            indent_lines(b, in, t->messages.v[i]);
+    }
+    if (t->status == T_CRASHED && t->signal) {
+        const char *hint = signal_hint(t->signal);
+        if (hint)
+            indent_lines(b, in, hint);
+        else
+            buf_printf(b, "%sThe test crashed with %s.\n", in, t->signal);
+    } else if (t->status == T_CRASHED) {
+        buf_printf(b, "%sThe test crashed (exit code %d).\n", in, t->exit_code);
+    }
+    if (status_meaning(t->status))
+        indent_lines(b, in, status_meaning(t->status));
+    if (t->row) {
+        buf_printf(b, "%sHint: %s\n", in, t->row->hint);
+        buf_printf(b, "%sRead: handout %s\n", in, t->row->section);
+    }
+    if (!t->hidden && t->output && t->output[0]) {
+        buf_printf(b, "%sOutput%s:\n", in, t->status == T_TIMEOUT ? " so far" : "");
+        bool cut;
+        char *shown = first_lines(t->output, 50, 8192, &cut);
+        indent_lines(b, pipe, shown);
+        free(shown);
+        if (cut || t->output_cut)
+            buf_printf(b, "%s[output cut: %zu bytes in all, only the beginning is shown]\n",
+                       in, t->output_total);
+    }
+    free(pipe);
+}
+
+static void lab_header(struct buf *b, const struct lab_result *r)
+{
+    const struct lab *lab = r->lab;
+    switch (r->state) {
+    case L_SKIPPED:
+        buf_printf(b, "== %s: %s ==\n", lab->name, r->message);
+        return;
+    case L_MISSING:
+        buf_printf(b, "== %s: %s: missing ==\n", lab->name, lab->file);
+        break;
+    default:
+        buf_printf(b, "== %s: %s (from %s) ==\n", lab->name, lab->file, r->source);
+    }
+    if (r->message)
+        indent_lines(b, "  ", r->message);
+}
+
+static void render_text(struct buf *b, const struct grade *g, bool color)
+{
+    buf_printf(b, "%smmgrade: %s%s\n", color ? C_BOLD : "", g->name, color ? C_OFF : "");
+    buf_printf(b, "isolation: %s\n", g->isolation);
+    for (size_t i = 0; i < g->notes.n; i++)
+        buf_printf(b, "note: %s\n", g->notes.v[i]);
+    for (int l = 0; l < g->nlabs; l++) {
+        const struct lab_result *r = &g->labs[l];
+        buf_puts(b, "\n");
+        lab_header(b, r);
+        if (r->state == L_SKIPPED)
+            continue;
+        bool all_not_run = r->state != L_GRADED;
+        for (size_t i = 0; i < r->ntests; i++) {
+            const struct test_result *t = &r->tests[i];
+            bool pass = t->status == T_PASSED;
+            const char *col = !color ? "" : pass ? C_GREEN : C_RED;
+            if (all_not_run && !pass)       /* one line each: the reason is above */
+                buf_printf(b, "  %-9s %-58s %3d/%d\n", status_word(t->status), t->name,
+                           t->points, t->max);
+            else
+                buf_printf(b, "  %s%-9s%s %-58s %3d/%d%s\n", col, status_word(t->status),
+                           color ? C_OFF : "", t->name, t->points, t->max,
+                           t->hidden ? "  (hidden)" : "");
+            if (!pass && !all_not_run)
+                test_details(b, t, "            ");
+        }
+        buf_printf(b, "%s: %d/%d\n", r->lab->name, r->score, r->max);
+    }
+    buf_printf(b, "\nScore: %d/%d\n", g->score, g->max);
+}
+
+static const char *test_status(const struct test_result *t)
+{
+    return t->status == T_PASSED ? "passed" : "failed";
+}
+
+static char *render_gradescope(const struct grade *g)
+{
+    cJSON *root = cJSON_CreateObject(), *tests;
+    struct buf summary = {0};
+
+    cJSON_AddNumberToObject(root, "score", g->score);
+    cJSON_AddNumberToObject(root, "max_score", g->max);
+    for (size_t i = 0; i < g->notes.n; i++)
+        buf_printf(&summary, "note: %s\n", g->notes.v[i]);
+    for (int l = 0; l < g->nlabs; l++) {
+        const struct lab_result *r = &g->labs[l];
+        lab_header(&summary, r);
+        if (r->state != L_SKIPPED)
+            buf_printf(&summary, "%s: %d/%d\n", r->lab->name, r->score, r->max);
+    }
+    buf_printf(&summary, "isolation: %s\nScore: %d/%d\n", g->isolation, g->score, g->max);
+    cJSON_AddStringToObject(root, "output", summary.p);
+    cJSON_AddStringToObject(root, "visibility", "visible");
+    cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+    tests = cJSON_AddArrayToObject(root, "tests");
+    for (int l = 0; l < g->nlabs; l++) {
+        const struct lab_result *r = &g->labs[l];
+        for (size_t i = 0; i < r->ntests; i++) {
+            const struct test_result *t = &r->tests[i];
+            cJSON *o = cJSON_CreateObject();
+            struct buf out = {0};
+            char *name = xasprintf("%s %s", r->lab->name, t->name);
+            if (t->status != T_PASSED)
+                test_details(&out, t, "");
+            else if (t->row)
+                buf_printf(&out, "Checks: %s\n", t->row->hint);
+            cJSON_AddStringToObject(o, "name", name);
+            cJSON_AddNumberToObject(o, "score", t->points);
+            cJSON_AddNumberToObject(o, "max_score", t->max);
+            cJSON_AddStringToObject(o, "status", test_status(t));
+            cJSON_AddStringToObject(o, "output", out.p ? out.p : "");
+            /* Hidden tests appear once grades are published, without their details. */
+            cJSON_AddStringToObject(o, "visibility", t->hidden ? "after_published" : "visible");
+            cJSON_AddItemToArray(tests, o);
+            free(out.p);
+            free(name);
+        }
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    free(summary.p);
+    char *s = xasprintf("%s\n", text);
+    free(text);
+    return s;
+}
+
+static void xml_escape(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':  buf_puts(b, "&amp;"); break;
+        case '<':  buf_puts(b, "&lt;"); break;
+        case '>':  buf_puts(b, "&gt;"); break;
+        case '"':  buf_puts(b, "&quot;"); break;
+        case '\'': buf_puts(b, "&apos;"); break;
+        default:
+            /* sanitize_text already removed the bytes XML 1.0 forbids */
+            buf_add(b, s, 1);
+        }
+    }
+}
+
+static void render_junit(struct buf *b, const struct grade *g)
+{
+    int ntests = 0, nfail = 0;
+    for (int l = 0; l < g->nlabs; l++)
+        for (size_t i = 0; i < g->labs[l].ntests; i++) {
+            ntests++;
+            nfail += g->labs[l].tests[i].status != T_PASSED;
+        }
+    buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
+    xml_escape(b, g->name);
+    buf_printf(b, "\" tests=\"%d\" failures=\"%d\">\n", ntests, nfail);
+    for (int l = 0; l < g->nlabs; l++) {
+        const struct lab_result *r = &g->labs[l];
+        int fails = 0;
+        for (size_t i = 0; i < r->ntests; i++)
+            fails += r->tests[i].status != T_PASSED;
+        buf_printf(b, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%d\" time=\"%.3f\">\n",
+                   r->lab->name, r->ntests, fails, r->seconds);
+        buf_puts(b, "    <properties><property name=\"isolation\" value=\"");
+        xml_escape(b, g->isolation);
+        buf_puts(b, "\"/></properties>\n");
+        for (size_t i = 0; i < r->ntests; i++) {
+            const struct test_result *t = &r->tests[i];
+            char *slash = strchr(t->name, '/');
+            buf_printf(b, "    <testcase classname=\"%s.", r->lab->name);
+            buf_add(b, t->name, slash ? (size_t)(slash - t->name) : strlen(t->name));
+            buf_puts(b, "\" name=\"");
+            xml_escape(b, slash ? slash + 1 : t->name);
+            buf_printf(b, "\" time=\"%.3f\" points=\"%d\" max_points=\"%d\"", t->seconds,
+                       t->points, t->max);
+            if (t->status == T_PASSED) {
+                buf_puts(b, "/>\n");
+                continue;
+            }
+            struct buf d = {0};
+            test_details(&d, t, "");
+            buf_printf(b, ">\n      <failure type=\"%s\" message=\"", status_word(t->status));
+            xml_escape(b, t->note ? t->note : !t->hidden && t->messages.n ? t->messages.v[0]
+                                                                         : status_word(t->status));
+            buf_puts(b, "\">");
+            xml_escape(b, d.p ? d.p : "");
+            buf_puts(b, "</failure>\n    </testcase>\n");
+            free(d.p);
+        }
+        if (r->message) {                   /* after the test cases, as the schema says */
+            buf_puts(b, "    <system-out>");
+            xml_escape(b, r->message);
+            buf_puts(b, "</system-out>\n");
+        }
+        buf_puts(b, "  </testsuite>\n");
+    }
+    buf_puts(b, "</testsuites>\n");
+}
+
+static void csv_field(struct buf *b, const char *s)
+{
+    bool formula = s[0] && strchr("=+-@", s[0]);
+    bool quote = strpbrk(s, ",\"\n\r") || formula;
+    if (!quote) {
+        buf_puts(b, s);
+        return;
+    }
+    buf_puts(b, "\"");
+    if (formula)
+        buf_puts(b, "'");           /* no formulas in a spreadsheet */
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_puts(b, "\"");
+        buf_add(b, s, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+char *csv_header(const struct lab *labs, int nlabs)
+{
+    struct buf b = {0};
+    buf_puts(&b, "submission");
+    for (int i = 0; i < nlabs; i++)
+        if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
+            buf_printf(&b, ",%s", labs[i].name);
+    buf_puts(&b, ",total\n");
+    return buf_take(&b);
+}
+
+char *csv_name(const char *name)
+{
+    struct buf b = {0};
+    csv_field(&b, name);
+    return buf_take(&b);
+}
+
+char *csv_row(const char *name, const int *scores, int nscores, int total)
+{
+    struct buf b = {0};
+    csv_field(&b, name);
+    for (int i = 0; i < nscores; i++)
+        buf_printf(&b, ",%d", scores[i]);
+    buf_printf(&b, ",%d\n", total);
+    return buf_take(&b);
+}
+
+static char *grade_csv(const struct grade *g, bool header)
+{
+    struct buf b = {0};
+    int scores[MAX_LABS], n = 0;
+
+    if (header) {
+        buf_puts(&b, "submission");
+        for (int l = 0; l < g->nlabs; l++)
+            if (g->labs[l].state != L_SKIPPED)
+                buf_printf(&b, ",%s", g->labs[l].lab->name);
+        buf_puts(&b, ",total\n");
+    }
+    for (int l = 0; l < g->nlabs; l++)
+        if (g->labs[l].state != L_SKIPPED)
+            scores[n++] = g->labs[l].score;
+    char *row = csv_row(g->name, scores, n, g->score);
+    buf_puts(&b, row);
+    free(row);
+    return buf_take(&b);
+}
+
+char *report_render(const struct grade *g, enum format fmt, bool color)
+{
+    struct buf b = {0};
+
+    switch (fmt) {
+    case FMT_TEXT:
+        render_text(&b, g, color);
+        break;
+    case FMT_GRADESCOPE:
+        return render_gradescope(g);
+    case FMT_AUTOLAB: {
+        render_text(&b, g, false);
+        cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddObjectToObject(root, "scores");
+        for (int l = 0; l < g->nlabs; l++)
+            if (g->labs[l].state != L_SKIPPED)
+                cJSON_AddNumberToObject(scores, g->labs[l].lab->name, g->labs[l].score);
+        char *line = cJSON_PrintUnformatted(root);
+        buf_printf(&b, "%s\n", line);
+        free(line);
+        cJSON_Delete(root);
+        break;
+    }
+    case FMT_JUNIT:
+        render_junit(&b, g);
+        break;
+    case FMT_CSV:
+        return grade_csv(g, true);
+    }
+    return buf_take(&b);
+}

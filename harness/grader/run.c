@@ -1,0 +1,352 @@
+/* run.c - runs each test of a lab on its own (`run --filter suite/name -j1`) in the sandbox,
+ * so every test has its own time limit, output capture and verdict even when another hangs.
+ * The verdict comes only from the JSON Lines the report hook writes to MMTEST_REPORT_FD. */
+#include "grader.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OUTPUT_KEEP   (16u << 10)
+#define DEFAULT_WALL  60.0
+#define END_MARK      "mmtest: the test reached its end"
+
+static void sandbox_limits(struct sbx_job *job)
+{
+    job->report_fd = -1;
+    job->out_keep = OUTPUT_KEEP;
+    job->wall = cfg.test_timeout > 0 ? cfg.test_timeout + 5 : DEFAULT_WALL;
+    job->cpu = (rlim_t)job->wall;
+    job->as = 2ul << 30;
+    job->fsize = 256ul << 20;
+    job->nofile = 512;
+    job->nproc = 160;
+}
+
+/* Test names from `run --list` (the tree Criterion prints: "suite: N tests", "├── name"). */
+static int list_tests(const char *run, struct strv *names, char **err)
+{
+    char *argv[] = {(char *)run, "--list", NULL};
+    struct sbx_job job = {.argv = argv};
+    struct sbx_result res;
+    char *suite = NULL, *save = NULL;
+
+    sandbox_limits(&job);
+    job.wall = 30;
+    job.out_keep = 1u << 20;
+    char *bindir = xstrdup(run);
+    *strrchr(bindir, '/') = '\0';
+    strv_add(&job.ro, bindir);
+    free(bindir);
+    sbx_run(&job, &res);
+    strv_free(&job.ro);
+    if (res.status != 0 || res.timed_out) {
+        bool cut;
+        *err = first_lines(res.out, 10, 2000, &cut);
+        sanitize_text(*err);
+        sbx_result_free(&res);
+        return -1;
+    }
+    for (char *line = strtok_r(res.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *colon = strstr(line, ": "), *mark;
+        bool tree = (unsigned char)line[0] >= 0x80 || line[0] == '|' || line[0] == '`';
+        if (!tree && colon && (has_suffix(line, " tests") || has_suffix(line, " test"))) {
+            free(suite);
+            *colon = '\0';
+            suite = xstrdup(line);
+        } else if (tree && suite && ((mark = strstr(line, "\xe2\x94\x80\xe2\x94\x80 ")) ||
+                                     (mark = strstr(line, "-- ")))) {
+            mark += mark[0] == '-' ? 3 : 7;
+            strv_addf(names, "%s/%s", suite, mark);
+        }
+    }
+    free(suite);
+    sbx_result_free(&res);
+    return 0;
+}
+
+static enum tstatus parse_status(const char *s)
+{
+    if (!strcmp(s, "passed"))
+        return T_PASSED;
+    if (!strcmp(s, "crashed"))
+        return T_CRASHED;
+    if (!strcmp(s, "timeout"))
+        return T_TIMEOUT;
+    if (!strcmp(s, "stopped"))
+        return T_STOPPED;
+    return T_FAILED;
+}
+
+/* Folds the JSON Lines of one run into t. A test passes only if every line of it (one per
+ * parameter) passed and the runner finished ("complete"). */
+static void parse_report(const char *report, struct test_result *t, bool timed_out, bool all)
+{
+    char *copy = xstrdup(report), *save = NULL;
+    bool complete = false, moved_on = false;
+    int lines = 0;
+
+    t->status = T_PASSED;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        cJSON *obj = cJSON_Parse(line);
+        if (!obj)
+            continue;
+        if (cJSON_IsTrue(cJSON_GetObjectItem(obj, "complete"))) {
+            complete = true;
+        } else {
+            const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "test"));
+            const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "status"));
+            if (name && lines > 0 && strcmp(name, t->name) != 0)
+                moved_on = true;    /* -j1: the runner finished t before this one */
+            if (name && st && strcmp(name, t->name) == 0) {
+                enum tstatus s = parse_status(st);
+                lines++;
+                if (t->status == T_PASSED)
+                    t->status = s;
+                const char *sig = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "signal"));
+                if (sig && !t->signal)
+                    t->signal = xstrdup(sig);
+                cJSON *ec = cJSON_GetObjectItem(obj, "exit_code");
+                if (cJSON_IsNumber(ec) && ec->valueint)
+                    t->exit_code = ec->valueint;
+                cJSON *secs = cJSON_GetObjectItem(obj, "seconds");
+                if (cJSON_IsNumber(secs))
+                    t->seconds += secs->valuedouble;
+                cJSON *msg;
+                cJSON_ArrayForEach(msg, cJSON_GetObjectItem(obj, "messages")) {
+                    const char *m = cJSON_GetStringValue(msg);
+                    if (m && strcmp(m, END_MARK) != 0 && t->messages.n < 20)
+                        strv_add(&t->messages, m);
+                }
+            } else if (name && !all) {
+                warnx_("grader error: asked for %s, the report names %s", t->name, name);
+            }
+        }
+        cJSON_Delete(obj);
+    }
+    free(copy);
+    if (lines == 0) {
+        t->status = timed_out ? T_TIMEOUT : T_NOREPORT;
+        if (timed_out)
+            t->note = xstrdup("the test was killed at the grader's time limit");
+    } else if (!complete && !moved_on && t->status == T_PASSED) {
+        t->status = T_NOREPORT;
+        t->note = xstrdup("the test runner did not finish after this test (was it killed?)");
+    }
+}
+
+/* What the test printed, without Criterion's own log lines ("[----] file:line: Assertion
+ * Failed", "[====] Synthesis"): the assertion messages are shown from the report instead. */
+static char *without_runner_lines(const char *out)
+{
+    static const char *const tags[] = {"[----]", "[====]", "[FAIL]", "[PASS]", "[RUN ]",
+                                       "[SKIP]", "[ERR ]", "[WARN]", "[ERR]", NULL};
+    struct buf b = {0};
+
+    for (const char *p = out; *p; ) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        bool runner = strncmp(p, "mmtest: ", 8) == 0 && strstr(p, "Criterion counts it");
+        for (int i = 0; tags[i] && !runner; i++)
+            runner = strncmp(p, tags[i], strlen(tags[i])) == 0;
+        if (!runner)
+            buf_add(&b, p, n);
+        p += n;
+    }
+    return buf_take(&b);
+}
+
+static void run_one(const char *run, const char *workroot, struct test_result *t)
+{
+    char *filter = xasprintf("--filter=%s", t->name);
+    char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
+    /* Not -q: it would also silence what the test prints, which a student needs to see. */
+    char *argv[] = {(char *)run, filter, "-j1", "--color=never", timeout, NULL};
+    char *work = xasprintf("%s/work", workroot), *tmp = xasprintf("%s/tmp", workroot);
+    struct sbx_job job = {.argv = argv};
+    struct sbx_result res;
+
+    sandbox_limits(&job);
+    job.report_fd = 3;
+    /* Outside bubblewrap the test needs a fresh home and TMPDIR of its own. */
+    remove_tree(workroot);
+    if (mkdirs(work, 0755) == -1 || mkdirs(tmp, 0755) == -1)
+        die("%s: %s", workroot, strerror(errno));
+    sbx_own(workroot);
+    sbx_own(work);
+    sbx_own(tmp);
+    bool bwrap = strncmp(sbx_isolation(), "bubblewrap", 10) == 0;
+    job.cwd = bwrap ? NULL : work;
+    job.tmpdir = tmp;
+    job.ro.n = 0;
+    char *bindir = xstrdup(run);
+    *strrchr(bindir, '/') = '\0';
+    strv_add(&job.ro, bindir);
+    sbx_run(&job, &res);
+    parse_report(res.report, t, res.timed_out, false);
+    if (!t->seconds)
+        t->seconds = res.seconds;
+    sanitize_text(res.out);
+    t->output = without_runner_lines(res.out);
+    t->output_total = res.out_total;
+    t->output_cut = res.out_cut;
+    sbx_result_free(&res);
+    remove_tree(workroot);
+    strv_free(&job.ro);
+    free(bindir);
+    free(filter);
+    free(timeout);
+    free(work);
+    free(tmp);
+}
+
+/* One run of the whole binary (-j1) gives most verdicts: a test it reported as passed, or
+ * as failed, crashed, timed out or stopped while the run went on, keeps that verdict. A test
+ * without a verdict (the runner died or hung), and a failed public test when some test
+ * printed something (its output could not be told apart), runs again alone (run_one), with
+ * its own limits and output capture. */
+static void run_all(const char *run, const char *workroot, struct lab_result *r)
+{
+    char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
+    char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
+    char *work = xasprintf("%s/work", workroot), *tmp = xasprintf("%s/tmp", workroot);
+    struct sbx_job job = {.argv = argv};
+    struct sbx_result res;
+
+    sandbox_limits(&job);
+    job.report_fd = 3;
+    job.out_keep = 4096;
+    job.wall = cfg.lab_timeout / 2;     /* the rest is for the tests run again alone */
+    job.idle = cfg.test_timeout > 0 ? cfg.test_timeout + 10 : DEFAULT_WALL;
+    job.cpu = (rlim_t)cfg.lab_timeout;
+    remove_tree(workroot);
+    if (mkdirs(work, 0755) == -1 || mkdirs(tmp, 0755) == -1)
+        die("%s: %s", workroot, strerror(errno));
+    sbx_own(workroot);
+    sbx_own(work);
+    sbx_own(tmp);
+    job.cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : work;
+    job.tmpdir = tmp;
+    char *bindir = xstrdup(run);
+    *strrchr(bindir, '/') = '\0';
+    strv_add(&job.ro, bindir);
+    sbx_run(&job, &res);
+    char *printed = without_runner_lines(res.out);
+    bool quiet = !printed[0] && !res.out_cut;
+    for (size_t i = 0; i < r->ntests; i++) {
+        struct test_result *t = &r->tests[i], probe = {.name = t->name};
+        if (t->note)
+            continue;
+        parse_report(res.report, &probe, false, true);
+        bool final = probe.status == T_PASSED ||
+                     (probe.status != T_NOREPORT && (quiet || t->hidden));
+        if (final) {
+            t->status = probe.status;
+            t->seconds = probe.seconds;
+            t->signal = probe.signal;
+            t->exit_code = probe.exit_code;
+            t->messages = probe.messages;
+            t->output = xstrdup("");
+        } else {
+            free(probe.signal);
+            strv_free(&probe.messages);
+        }
+        free(probe.note);
+    }
+    free(printed);
+    sbx_result_free(&res);
+    remove_tree(workroot);
+    strv_free(&job.ro);
+    free(bindir);
+    free(timeout);
+    free(work);
+    free(tmp);
+}
+
+static struct test_result *add_test(struct lab_result *r, const char *name,
+                                    const struct rubric_row *row)
+{
+    r->tests = xrealloc(r->tests, (r->ntests + 1) * sizeof *r->tests);
+    struct test_result *t = &r->tests[r->ntests++];
+    memset(t, 0, sizeof *t);
+    t->name = xstrdup(name);
+    t->row = row;
+    t->max = row ? row->points : 0;
+    t->hidden = row ? row->hidden : false;
+    t->status = T_NOTRUN;
+    return t;
+}
+
+void lab_result_not_run(struct lab_result *r, const char *why)
+{
+    for (size_t i = 0; i < r->lab->nrows; i++) {
+        struct test_result *t = add_test(r, r->lab->rows[i].test, &r->lab->rows[i]);
+        t->note = xstrdup(why);
+    }
+    lab_result_score(r);
+}
+
+void lab_result_score(struct lab_result *r)
+{
+    r->score = 0;
+    r->max = r->lab->max_points;
+    for (size_t i = 0; i < r->ntests; i++) {
+        struct test_result *t = &r->tests[i];
+        t->points = t->status == T_PASSED ? t->max : 0;
+        r->score += t->points;
+    }
+}
+
+int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
+                  struct lab_result *r)
+{
+    char *run = xasprintf("%s/run", bindir), *err = NULL;
+    struct strv names = {0};
+    double t0 = now_seconds();
+
+    if (list_tests(run, &names, &err) == -1) {
+        warnx_("grader error: %s: %s --list failed: %s", lab->name, run, err);
+        r->message = xasprintf("The test binary could not list its tests:\n%s", err);
+        lab_result_not_run(r, "the test binary did not start");
+        free(err);
+        free(run);
+        return -1;
+    }
+    for (size_t i = 0; i < lab->nrows; i++) {
+        struct test_result *t = add_test(r, lab->rows[i].test, &lab->rows[i]);
+        if (!strv_has(&names, t->name)) {
+            warnx_("grader error: %s: rubric row %s names no test of the binary",
+                   lab->name, t->name);
+            t->note = xstrdup("grader error: no such test in the test binary");
+        }
+    }
+    for (size_t i = 0; i < names.n; i++)
+        if (!rubric_find(lab, names.v[i])) {
+            warnx_("grader error: %s: test %s has no rubric row (worth 0 points)",
+                   lab->name, names.v[i]);
+            add_test(r, names.v[i], NULL);
+        }
+    if (!cfg.each_test)
+        run_all(run, workroot, r);
+    for (size_t i = 0; i < r->ntests && !sbx_interrupted; i++) {
+        struct test_result *t = &r->tests[i];
+        if (t->note || t->status != T_NOTRUN)
+            continue;
+        if (now_seconds() - t0 > cfg.lab_timeout) {
+            t->note = xasprintf("not run: the lab's time budget (%.0f s) was used up by "
+                                "earlier tests", cfg.lab_timeout);
+            continue;
+        }
+        run_one(run, workroot, t);
+        if (cfg.verbose)
+            fprintf(stderr, "mmgrade: %s %s: %s\n", lab->name, t->name, status_word(t->status));
+    }
+    strv_free(&names);
+    lab_result_score(r);
+    r->seconds = now_seconds() - t0;
+    free(run);
+    return 0;
+}

@@ -1,0 +1,18 @@
+/* Hostile submission for the grader's self-test: the reference solution, except that
+ * mf_count_lines sends SIGKILL to its whole process group, kill(0, SIGKILL). The grader must
+ * not be in that group, must survive, count the lost tests as failed and go on. */
+#include "mapfile.h"
+#include <errno.h>
+#include <signal.h>
+
+#define mf_count_lines mf_count_lines_reference
+/* @@REFERENCE@@ */
+#undef mf_count_lines
+
+long long mf_count_lines(int fd)
+{
+    (void)fd;
+    kill(0, SIGKILL);
+    errno = ENOSYS;
+    return -1;
+}
