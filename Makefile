@@ -112,7 +112,8 @@ help:
 	@echo "make test        the whole test suite (installs what is missing first)"
 	@echo "make grade SUB=path   grade one submission (directory, .tar.gz or .zip)"
 	@echo "make bench | plot [FULL=1]   timing data and gnuplot figures"
-	@echo "make handouts | pdf | dist | gradescope"
+	@echo "make handouts | pdf | dist     handouts (HTML, PDF with wkhtmltopdf), student kit"
+	@echo "make gradescope | autolab      hosted-grader packages under $(BUILD)/"
 	@echo "make clean       remove $(BUILD)/"
 	@echo "V=1              show the full commands"
 

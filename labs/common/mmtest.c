@@ -359,6 +359,20 @@ int mm_count_zombies(void)
     return count_children_in_state("Z");
 }
 
+unsigned long long mm_vm_size(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    unsigned long long kb = 0;
+    char line[256];
+
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb * 1024;
+}
+
 long long mm_rchar(void)
 {
     FILE *f = fopen("/proc/self/io", "r");

@@ -128,6 +128,8 @@ int mm_count_zombies(void);
 int mm_count_threads(void);
 int mm_count_fds(void);
 int mm_count_maps(void);
+/* VmSize of this process in bytes: set RLIMIT_AS relative to it (ASan reserves ~20 TB). */
+unsigned long long mm_vm_size(void);
 /* Bytes this process read through read(2)-like calls (/proc/self/io rchar). */
 long long mm_rchar(void);
 

@@ -122,26 +122,11 @@ Test(mf_count_lines, newlines_across_window_boundaries)
     MM_END();
 }
 
-/* VmSize of this process in bytes (ASan reserves ~20 TB: limits must be relative to it). */
-static unsigned long long vm_size(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    unsigned long long kb = 0;
-    char line[256];
-
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb * 1024;
-}
-
 /* In a child: RLIMIT_AS 96 MiB above current use, then count a 192 MiB file holding want
  * newlines. Exit 0 = right count or ENOMEM; 255 = wrong count; 253 = setup; else errno. */
 static int count_under_address_limit(int fd, long long want)
 {
-    unsigned long long limit = vm_size() + ((unsigned long long)96 << 20);
+    unsigned long long limit = mm_vm_size() + ((unsigned long long)96 << 20);
     struct rlimit rl;
 
     /* Only the soft limit, never above a hard limit the grader may have set. */

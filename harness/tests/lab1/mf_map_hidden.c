@@ -7,21 +7,6 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
-/* VmSize of this process in bytes (ASan reserves ~20 TB: limits must be relative to it). */
-static unsigned long long vm_size(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    unsigned long long kb = 0;
-    char line[256];
-
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb * 1024;
-}
-
 Test(mf_map, closed_fd_gives_EBADF)
 {
     struct mf_view v;
@@ -74,7 +59,7 @@ Test(mf_map, len_size_max_gives_ENOMEM)
  * Exit 0 = ENOMEM with a zero view; 255 = it succeeded; 254 = view not zero; else errno. */
 static int map_over_address_limit(int fd)
 {
-    unsigned long long limit = vm_size() + ((unsigned long long)16 << 20);
+    unsigned long long limit = mm_vm_size() + ((unsigned long long)16 << 20);
     struct rlimit rl;
     struct mf_view v;
 
