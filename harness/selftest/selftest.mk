@@ -23,3 +23,9 @@ test-selftest: deps $(BUILD)/bin/mmgrade $(BUILD)/selftest/gsresult $(addsuffix 
 
 TEST_TARGETS += test-selftest
 ALL_TARGETS  += $(BUILD)/selftest/gsresult
+
+# Every mutant, directly (its named test alone must fail); run-selftest samples mmgrade.
+test-mutants: deps $(addsuffix -tests,$(LABS))
+	$(Q)$(SELFTEST_DIR)/check-mutants $(LABS)
+
+TEST_TARGETS += test-mutants
