@@ -1,0 +1,201 @@
+/* mmbench.c - times mmap against read/write (scan, random reads, copy) and Lab 2's ring
+ * against pipes, with the cache state checked, and writes TSV for gnuplot plus a summary.
+ * Run: build/bin/mmbench [--quick | --full] [--dir DIR] [--out DIR]   (make bench / make plot)
+ * Method, options and thresholds: bench_config.h and `mmbench --help`. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mmbench.h"
+
+#ifndef MMBENCH_MAPFILE
+#define MMBENCH_MAPFILE "mapfile.c"
+#endif
+
+static const char *usage =
+    "usage: mmbench [options]\n"
+    "  --quick         sizes 4K, 64K, 1M, 16M, 256M, 1G; 11 rounds; under 2 minutes (default)\n"
+    "  --full          every size 4K..1G doubling; 15 rounds; under 10 minutes\n"
+    "  --dir DIR       where the data files go (default build/bench/data; needs 1.3 GiB)\n"
+    "  --out DIR       where the TSV files go (default build/bench)\n"
+    "  --only LIST     workloads, comma-separated: scan,random,copy,ipc (default all)\n"
+    "  --rounds N      measured rounds (default 11 quick, 15 full; at least 11 is wise)\n"
+    "  --max-size N    biggest file in bytes (K, M, G suffixes; default 1G)\n"
+    "  --keep          leave the data files in DIR at the end\n"
+    "  --help          this text\n";
+
+static char cleanup_path[2][4200];
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < 2; i++)
+        if (cleanup_path[i][0])
+            unlink(cleanup_path[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static long parse_size(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (*end == 'K' || *end == 'k')
+        v <<= 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        v <<= 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        v <<= 30, end++;
+    return *end || v < BC_MIN_SIZE ? -1 : v;
+}
+
+static unsigned parse_workloads(char *list)
+{
+    static const char *const names[] = { "scan", "random", "copy", "ipc" };
+    unsigned w = 0;
+
+    for (char *t = strtok(list, ","); t; t = strtok(NULL, ",")) {
+        int i;
+
+        for (i = 0; i < 4 && strcmp(t, names[i]) != 0; i++)
+            ;
+        if (i == 4)
+            return 0;
+        w |= 1u << i;
+    }
+    return w;
+}
+
+static int parse_options(int argc, char **argv, struct bench_opts *o)
+{
+    static const struct option longopts[] = {
+        { "quick", no_argument, NULL, 'q' },    { "full", no_argument, NULL, 'f' },
+        { "dir", required_argument, NULL, 'd' }, { "out", required_argument, NULL, 'o' },
+        { "only", required_argument, NULL, 'w' }, { "rounds", required_argument, NULL, 'r' },
+        { "max-size", required_argument, NULL, 'm' }, { "keep", no_argument, NULL, 'k' },
+        { "tiny", no_argument, NULL, 't' },     /* self-test only: not in --help */
+        { "help", no_argument, NULL, 'h' },     { NULL, 0, NULL, 0 },
+    };
+    int c, rounds = 0;
+
+    *o = (struct bench_opts){ .max_size = BC_MAX_SIZE, .min_sample = BC_MIN_SAMPLE_S,
+                              .workloads = WL_ALL, .dir = "build/bench/data",
+                              .out = "build/bench", .tty = isatty(STDERR_FILENO) };
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'q': o->full = 0; break;
+        case 'f': o->full = 1; break;
+        case 'd': o->dir = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'k': o->keep = 1; break;
+        case 't': o->tiny = 1; break;
+        case 'r': rounds = atoi(optarg); break;
+        case 'w':
+            if ((o->workloads = parse_workloads(optarg)) == 0)
+                return fprintf(stderr, "mmbench: --only: unknown workload in the list\n"), -1;
+            break;
+        case 'm':
+            if ((o->max_size = parse_size(optarg)) == -1)
+                return fprintf(stderr, "mmbench: --max-size: %s: not a size >= 4K\n", optarg), -1;
+            break;
+        case 'h': fputs(usage, stdout); exit(0);
+        default: return -1;
+        }
+    }
+    if (optind < argc)
+        return fprintf(stderr, "mmbench: %s: unexpected argument\n", argv[optind]), -1;
+    if (o->tiny) {
+        o->max_size = o->max_size < (1L << 20) ? o->max_size : 1L << 20;
+        o->min_sample = BC_TINY_SAMPLE_S;
+    }
+    o->rounds = rounds ? rounds : o->full ? BC_ROUNDS_FULL : BC_ROUNDS_QUICK;
+    if (o->rounds < 1 || o->rounds > BC_MAX_ROUNDS)
+        return fprintf(stderr, "mmbench: --rounds: 1..%d\n", BC_MAX_ROUNDS), -1;
+    return 0;
+}
+
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+
+            *p = '\0';
+            if (mkdir(buf, 0755) == -1 && errno != EEXIST) {
+                fprintf(stderr, "mmbench: %s: cannot create: %s\n", buf, strerror(errno));
+                return -1;
+            }
+            if ((*p = c) == '\0')
+                return 0;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct bench_opts o;
+    struct series_list l = { 0 };
+    struct datafile df;
+    double t0, t[4];
+    int rc = 0;
+
+    if (parse_options(argc, argv, &o) == -1) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (make_dirs(o.dir) == -1 || make_dirs(o.out) == -1)
+        return 1;
+    env_collect(argc, argv, o.dir);
+    env_set("mode", "%s, %d rounds after a warm-up round, samples >= %.0f ms, methods "
+            "interleaved round-robin in a new shuffled order each round",
+            o.tiny ? "tiny (self-test: not a measurement)" : o.full ? "full" : "quick",
+            o.rounds, o.min_sample * 1e3);
+    env_set("run", "%s, %d rounds", o.tiny ? "tiny self-test run (not a measurement)" :
+            o.full ? "full run" : "quick run", o.rounds);
+    env_set("rounds", "%d", o.rounds);
+    env_set("implementation", "mf_count_lines and mf_copy from %s", MMBENCH_MAPFILE);
+    if (datafile_open(&df, o.dir, "mmbench-data.txt") == -1) {
+        fprintf(stderr, "mmbench: %s/mmbench-data.txt: cannot create: %s\n", o.dir,
+                strerror(errno));
+        return 1;
+    }
+    snprintf(cleanup_path[0], sizeof(cleanup_path[0]), "%s", df.path);
+    snprintf(cleanup_path[1], sizeof(cleanup_path[1]), "%s.copy", df.path);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    t0 = now_s();
+    if ((o.workloads & WL_SCAN) && wl_scan(&o, &df, &l) == -1)
+        rc = 1;
+    t[0] = now_s();
+    if (rc == 0 && (o.workloads & WL_RANDOM) && df.size != o.max_size &&
+        datafile_resize(&df, o.max_size) == -1) {
+        fprintf(stderr, "mmbench: %s: %s\n", df.path, strerror(errno));
+        rc = 1;
+    }
+    if (rc == 0 && (o.workloads & WL_RANDOM))
+        rc = wl_random(&o, &df, &l) == -1;
+    t[1] = now_s();
+    if (rc == 0 && (o.workloads & WL_COPY))
+        rc = wl_copy(&o, &df, &l) == -1;
+    t[2] = now_s();
+    datafile_close(&df, o.keep);
+    if (rc == 0 && (o.workloads & WL_IPC))
+        rc = wl_ipc(&o, &l) == -1;
+    t[3] = now_s();
+    env_set("elapsed", "scan %.0f s, random %.0f s, copy %.0f s, ipc %.0f s, total %.0f s",
+            t[0] - t0, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[3] - t0);
+    if (rc == 0)
+        rc = report(&o, &l) == -1;
+    series_free(&l);
+    return rc;
+}

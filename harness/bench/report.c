@@ -1,0 +1,213 @@
+/* report.c - the end of a run: the noise verdict, the targets (thresholds in bench_config.h)
+ * checked within this run, one TSV file per workload, summary.tsv, and the human table on
+ * stdout: one row per point that matters, then the summary. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmbench.h"
+
+static double median_at(const struct series_list *l, const char *workload, const char *method,
+                        long size, enum cache_state c)
+{
+    const struct series *s = series_find(l, workload, method, size, c);
+
+    return s && series_ok(s) ? s->median : NAN;
+}
+
+/* The run is noisy when a warm file point >= 1 MiB spread more than BC_NOISY_SPREAD. */
+static void noise_verdict(const struct series_list *l)
+{
+    int points = 0, noisy = 0, all_noisy = 0, nshare = 0;
+    const struct series *worst = NULL;
+    double share[BC_MAX_SERIES], cpu;
+    char sz[32], got[128], share_note[64];
+
+    for (size_t i = 0; i < l->n; i++) {
+        const struct series *s = &l->v[i];
+
+        all_noisy += series_noisy(s);
+        if (s->cache != CACHE_WARM || s->size < BC_NOISY_MIN_SIZE || !series_ok(s))
+            continue;
+        points++;
+        if (strcmp(s->workload, "scan") == 0 && s->wall_s > 0)
+            share[nshare++] = s->cpu_s / s->wall_s;
+        if (series_noisy(s)) {
+            noisy++;
+            if (worst == NULL || s->spread > worst->spread)
+                worst = s;
+        }
+    }
+    /* a warm scan is pure CPU work: less than a whole CPU per second means others ran */
+    cpu = median_of(share, nshare);
+    snprintf(got, sizeof(got), isnan(cpu) ? "" : "; warm scans got a median %.2f CPU "
+             "seconds per second (1.00 = an idle core)", cpu);
+    snprintf(share_note, sizeof(share_note), isnan(cpu) ? "" : "; CPU share of warm scans "
+             "%.2f", cpu);
+    env_set("noise_short", "%s: %d of %d warm points >= 1 MiB spread > %.0f%%%s",
+            worst ? "noisy" : "not noisy", noisy, points, 100 * BC_NOISY_SPREAD, share_note);
+    if (worst)
+        env_set("noisy", "yes: %d of %d warm points >= 1 MiB spread more than %.0f%% "
+                "(worst %s %s %s: %.0f%%); %d noisy points in all%s", noisy, points,
+                100 * BC_NOISY_SPREAD, worst->workload, worst->method,
+                fmt_size(worst->size, sz, sizeof(sz)), 100 * worst->spread, all_noisy, got);
+    else
+        env_set("noisy", "no: all %d warm points >= 1 MiB spread less than %.0f%%; "
+                "%d noisy points in all%s", points, 100 * BC_NOISY_SPREAD, all_noisy, got);
+}
+
+static void target(FILE *f, const char *name, double value, const char *op, double threshold,
+                   const char *detail)
+{
+    const char *verdict = isnan(value) ? "not measured"
+                        : (strcmp(op, ">=") == 0 ? value >= threshold : value <= threshold)
+                        ? "met" : "MISSED";
+
+    fprintf(f, "%s\t%.3g\t%s %.2g\t%s\t%s\n", name, value, op, threshold, verdict, detail);
+    printf("  %-34s %6.2f  %s %-5.2g %-13s %s\n", name, value, op, threshold, verdict, detail);
+}
+
+static int write_summary(const struct bench_opts *o, const struct series_list *l)
+{
+    long big = o->max_size, copy = o->max_size < BC_COPY_SIZE ? o->max_size : BC_COPY_SIZE;
+    double mmap = median_at(l, "scan", "mmap", big, CACHE_WARM);
+    double ceil = median_at(l, "scan", "memscan", big, CACHE_WARM);
+    double mf = median_at(l, "scan", "mf_count_lines", big, CACHE_WARM);
+    double wc = median_at(l, "scan", "wc-l", big, CACHE_WARM);
+    double mfc = median_at(l, "copy", "mf_copy", copy, CACHE_WARM);
+    double cp = median_at(l, "copy", "cp", copy, CACHE_WARM);
+    char path[4200], detail[160], sz[32], csz[32];
+    FILE *f;
+
+    if (tsv_open(o->out, "summary", &f, path, sizeof(path)) == -1)
+        return -1;
+    fmt_size(big, sz, sizeof(sz));
+    fmt_size(copy, csz, sizeof(csz));
+    fputs("target\tvalue\tthreshold\tverdict\tdetail\n", f);
+    printf("targets (medians of this run):\n");
+    snprintf(detail, sizeof(detail), "warm %s: mmap %.2f GB/s, memory scan %.2f GB/s", sz,
+             mmap, ceil);
+    target(f, "mmap scan / memory ceiling", mmap / ceil, ">=", BC_TARGET_MMAP_CEILING, detail);
+    snprintf(detail, sizeof(detail), "warm %s: mf_count_lines %.2f GB/s, wc -l %.2f GB/s", sz,
+             mf, wc);
+    target(f, "mf_count_lines / wc -l throughput", mf / wc, ">=", BC_TARGET_COUNT_WC, detail);
+    snprintf(detail, sizeof(detail), "%s: mf_copy %.0f ms, cp %.0f ms", csz,
+             copy / mfc * 1e-6, copy / cp * 1e-6);
+    target(f, "mf_copy time / cp time", cp / mfc, "<=", BC_TARGET_COPY_CP, detail);
+    printf("  noisy: %s\n", env_get("noisy"));
+    return fclose(f) == EOF ? -1 : 0;
+}
+
+static int write_workload(const struct bench_opts *o, const char *name, struct series_list *l)
+{
+    struct series_list w = { 0 };
+    int rc = 0;
+
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].workload, name) == 0) {
+            struct series *s = series_add(&w, name, "", 0, 0, CACHE_NONE, "");
+
+            if (s == NULL)
+                return -1;
+            *s = l->v[i];
+        }
+    if (w.n > 0)
+        rc = tsv_write(o->out, name, &w);
+    series_free(&w);
+    return rc;
+}
+
+/* The human table: each point's best method and the read(2) baseline, then what was
+ * excluded because it gave a wrong answer. */
+static void print_table(const struct series_list *l)
+{
+    char sz[32];
+
+    printf("%-7s %-5s %-9s %-16s %9s  %-10s %9s %6s\n", "workload", "cache", "size", "best",
+           "median", "baseline", "median", "ratio");
+    for (size_t i = 0; i < l->n; i++) {
+        const struct series *s = &l->v[i], *best = NULL, *base = NULL;
+        const char *bname = strcmp(s->workload, "scan") == 0 ? "read-1M"
+                          : strcmp(s->workload, "random") == 0 ? "pread"
+                          : strcmp(s->workload, "copy") == 0 ? "read-write" : "pipe";
+
+        if (i > 0 && s->size == l->v[i - 1].size && s->cache == l->v[i - 1].cache &&
+            strcmp(s->workload, l->v[i - 1].workload) == 0)
+            continue;                   /* one row per point */
+        for (size_t k = i; k < l->n && l->v[k].size == s->size && l->v[k].cache == s->cache &&
+             strcmp(l->v[k].workload, s->workload) == 0; k++) {
+            const struct series *t = &l->v[k];
+
+            if (series_ok(t) && strcmp(t->method, "memscan") != 0 &&
+                (best == NULL || t->median > best->median))
+                best = t;
+            if (strcmp(t->method, bname) == 0)
+                base = t;
+        }
+        if (best == NULL || base == NULL)
+            continue;
+        printf("%-7s %-5s %-9s %-16s %9.3g  %-10s %9.3g %5.2fx  %s\n", s->workload,
+               cache_name(s->cache), fmt_size(s->size, sz, sizeof(sz)), best->method,
+               best->median, bname, base->median, best->median / base->median, s->unit);
+    }
+    int excluded = 0;
+
+    for (size_t i = 0; i < l->n; i++)
+        if (!series_ok(&l->v[i])) {
+            excluded += strncmp(l->v[i].status, "not built", 9) != 0;
+            printf("not plotted: %s %s %s %s: %s\n", l->v[i].workload, l->v[i].method,
+                   cache_name(l->v[i].cache), fmt_size(l->v[i].size, sz, sizeof(sz)),
+                   l->v[i].status);
+        }
+    if (excluded)
+        printf("Only right answers are timed: make the excluded methods pass `make test` "
+               "first (handout lab1, \"Benchmark\").\n");
+}
+
+static int cmp_point(const void *a, const void *b)
+{
+    const struct series *x = a, *y = b;
+    int w = strcmp(x->workload, y->workload);
+
+    if (w)
+        return w;
+    if (x->cache != y->cache)
+        return x->cache < y->cache ? -1 : 1;
+    if (x->size != y->size)
+        return (x->size > y->size) - (x->size < y->size);
+    return x->method_index - y->method_index;
+}
+
+int report(const struct bench_opts *o, struct series_list *l)
+{
+    static const char *const workloads[] = { "scan", "random", "copy", "ipc" };
+    char load[64];
+    FILE *f = fopen("/proc/loadavg", "r");
+
+    if (f && fgets(load, sizeof(load), f))
+        env_set("load_end", "%.*s", (int)strcspn(load, "\n"), load);
+    if (f)
+        fclose(f);
+    env_set("cache", "warm: read in with read(2), then mincore found every page cached before "
+            "each sample; cold: fdatasync + POSIX_FADV_DONTNEED, then mincore found no page "
+            "cached before each repetition; the resident column is the worst seen");
+#ifdef MMBENCH_HAVE_RING
+    env_set("ring", "Lab 2's ring_* from the reference shared.c");
+#else
+    env_set("ring", "not built (Lab 2's shared.c not found): ipc has pipe and socketpair only");
+#endif
+    noise_verdict(l);
+    for (int i = 0; i < 4; i++)
+        if (write_workload(o, workloads[i], l) == -1)
+            return -1;
+    if ((o->workloads & WL_SCAN) && wl_scan_ratio(o, l) == -1)
+        return -1;
+    printf("mmbench: %s; %s\n", env_get("title"), env_get("mode"));
+    qsort(l->v, l->n, sizeof(*l->v), cmp_point);
+    print_table(l);
+    if (write_summary(o, l) == -1)
+        return -1;
+    printf("data: %s/*.tsv\n", o->out);
+    return 0;
+}
