@@ -241,24 +241,12 @@ static void consume(struct ring *r, int nprod, int nmsgs, size_t maxlen, struct 
     _exit(0);
 }
 
-/* Like mm_wait, but against a CLOCK_MONOTONIC deadline (ms): kills pid when it passes. */
+/* mm_wait against a deadline shared by several children (CLOCK_MONOTONIC ms). */
 static int wait_until(pid_t pid, long deadline)
 {
-    int status;
+    long left = deadline - now_ms();
 
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return status;
-        if (r == -1)
-            return -1;
-        if (now_ms() >= deadline)
-            break;
-        sleep_ms(1);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
+    return mm_wait(pid, left > 0 ? (int)left : 0);
 }
 
 /* Waits for n children, all within one deadline (a hung child must not get its own full
