@@ -9,6 +9,9 @@ typedef unsigned char v16 __attribute__((vector_size(16)));
 
 /* Each lane of acc gains at most 4 per 64-byte block: fold it before 255 / 4 blocks. */
 #define BLOCKS_PER_FOLD 63
+/* From RAM the loop waits for memory: asking 1 KiB ahead made a 1 GiB scan ~25% faster
+ * here (measured with 512, 1024, 2048 and 4096; 1024 was best). */
+#define PREFETCH_AHEAD 1024
 
 static uint64_t fold(v16 acc)
 {
@@ -39,6 +42,8 @@ uint64_t count_newlines(const void *buf, size_t len)
         v16 acc = { 0 };
 
         for (size_t b = 0; b < blocks; b++, p += 64) {
+            /* never faults, even past the end; an integer address: no out-of-bounds pointer */
+            __builtin_prefetch((const void *)((uintptr_t)p + PREFETCH_AHEAD));
             /* a comparison gives -1 in each matching lane: subtracting counts it */
             acc -= (v16)(load(p) == nl);
             acc -= (v16)(load(p + 16) == nl);

@@ -78,6 +78,31 @@ static const char *fs_name(long type)
     }
 }
 
+/* A DAMON daemon paging out idle memory evicts a warm file that sat unused for a while: the
+ * "rewarms" column then counts re-reads. Describes the first running kdamond's first scheme. */
+static void damon_evidence(void)
+{
+    const char *k = "/sys/kernel/mm/damon/admin/kdamonds";
+    char path[256], state[32], action[32], age[32], aggr[32];
+
+    for (int i = 0; i < 8; i++) {
+        snprintf(path, sizeof(path), "%s/%d/state", k, i);
+        read_field(path, "", state, sizeof(state));
+        if (strcmp(state, "on") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%d/contexts/0/schemes/0/action", k, i);
+        read_field(path, "", action, sizeof(action));
+        snprintf(path, sizeof(path), "%s/%d/contexts/0/schemes/0/access_pattern/age/min", k, i);
+        read_field(path, "", age, sizeof(age));
+        snprintf(path, sizeof(path), "%s/%d/contexts/0/monitoring_attrs/intervals/aggr_us", k, i);
+        read_field(path, "", aggr, sizeof(aggr));
+        env_set("damon", "DAMON kdamond %d on, action %s for regions idle >= %s x %s us (a warm file "
+                "unused that long may be evicted: see rewarms)", i, action, age, aggr);
+        return;
+    }
+    env_set("damon", "no DAMON daemon running");
+}
+
 void env_collect(int argc, char **argv, const char *dir)
 {
     char cpu[256], mem[64], thp[128], cmd[512] = "", date[64], load[64];
@@ -117,6 +142,7 @@ void env_collect(int argc, char **argv, const char *dir)
         env_set("read_ahead_kb", "%s (of the disk under %s; mmap faults read around this much)",
                 ra, dir);
     }
+    damon_evidence();
     /* a short line for figure titles: machine, kernel */
     env_set("title", "%.40s, %ld CPUs, %s %s", cpu, sysconf(_SC_NPROCESSORS_ONLN), u.sysname,
             u.release);

@@ -16,6 +16,28 @@ static double median_at(const struct series_list *l, const char *workload, const
     return s && series_ok(s) ? s->median : NAN;
 }
 
+/* How firm a verdict is: the ratio a/b taken round by round (both ran in every round), as
+ * ", per round LO-HI"; b_over_a for times (copy: cp / mf_copy throughput). */
+static void paired_range(const struct series_list *l, const char *workload, const char *a,
+                         const char *b, long size, int b_over_a, char *out, size_t len)
+{
+    const struct series *sa = series_find(l, workload, a, size, CACHE_WARM);
+    const struct series *sb = series_find(l, workload, b, size, CACHE_WARM);
+    double lo = INFINITY, hi = -INFINITY;
+
+    out[0] = '\0';
+    if (!sa || !sb || !series_ok(sa) || !series_ok(sb) || sa->nsamples != sb->nsamples)
+        return;
+    for (int k = 0; k < sa->nsamples; k++) {
+        double r = b_over_a ? sb->sample[k] / sa->sample[k] : sa->sample[k] / sb->sample[k];
+
+        lo = r < lo ? r : lo;
+        hi = r > hi ? r : hi;
+    }
+    if (sa->nsamples > 0)
+        snprintf(out, len, "; per round %.2f-%.2f", lo, hi);
+}
+
 /* The run is noisy when a warm file point >= 1 MiB spread more than BC_NOISY_SPREAD. */
 static void noise_verdict(const struct series_list *l)
 {
@@ -77,7 +99,7 @@ static int write_summary(const struct bench_opts *o, const struct series_list *l
     double wc = median_at(l, "scan", "wc-l", big, CACHE_WARM);
     double mfc = median_at(l, "copy", "mf_copy", copy, CACHE_WARM);
     double cp = median_at(l, "copy", "cp", copy, CACHE_WARM);
-    char path[4200], detail[160], sz[32], csz[32];
+    char path[4200], detail[200], range[48], sz[32], csz[32];
     FILE *f;
 
     if (tsv_open(o->out, "summary", &f, path, sizeof(path)) == -1)
@@ -86,14 +108,17 @@ static int write_summary(const struct bench_opts *o, const struct series_list *l
     fmt_size(copy, csz, sizeof(csz));
     fputs("target\tvalue\tthreshold\tverdict\tdetail\n", f);
     printf("targets (medians of this run):\n");
-    snprintf(detail, sizeof(detail), "warm %s: mmap %.2f GB/s, memory scan %.2f GB/s", sz,
-             mmap, ceil);
+    paired_range(l, "scan", "mmap", "memscan", big, 0, range, sizeof(range));
+    snprintf(detail, sizeof(detail), "warm %s: mmap %.2f GB/s, memory scan %.2f GB/s%s", sz,
+             mmap, ceil, range);
     target(f, "mmap scan / memory ceiling", mmap / ceil, ">=", BC_TARGET_MMAP_CEILING, detail);
-    snprintf(detail, sizeof(detail), "warm %s: mf_count_lines %.2f GB/s, wc -l %.2f GB/s", sz,
-             mf, wc);
+    paired_range(l, "scan", "mf_count_lines", "wc-l", big, 0, range, sizeof(range));
+    snprintf(detail, sizeof(detail), "warm %s: mf_count_lines %.2f GB/s, wc -l %.2f GB/s%s",
+             sz, mf, wc, range);
     target(f, "mf_count_lines / wc -l throughput", mf / wc, ">=", BC_TARGET_COUNT_WC, detail);
-    snprintf(detail, sizeof(detail), "%s: mf_copy %.0f ms, cp %.0f ms", csz,
-             copy / mfc * 1e-6, copy / cp * 1e-6);
+    paired_range(l, "copy", "mf_copy", "cp", copy, 1, range, sizeof(range));
+    snprintf(detail, sizeof(detail), "%s: mf_copy %.0f ms, cp %.0f ms%s", csz,
+             copy / mfc * 1e-6, copy / cp * 1e-6, range);
     target(f, "mf_copy time / cp time", cp / mfc, "<=", BC_TARGET_COPY_CP, detail);
     printf("  noisy: %s\n", env_get("noisy"));
     return fclose(f) == EOF ? -1 : 0;

@@ -66,6 +66,7 @@ END {
     print "- Cache state: " env["cache"]
     print "- File system: " env["filesystem"] "; read_ahead_kb " env["read_ahead_kb"]
     print "- Folios: " env["folios"]
+    print "- Memory reclaim: " env["damon"]
     print "- Implementation: " env["implementation"] "; " env["ring"]
     print "- Noise: " env["noisy"]
     print ""
