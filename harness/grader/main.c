@@ -34,7 +34,9 @@ static void usage(FILE *f)
           "  --keep                  keep the scratch directories (debugging)\n"
           "  -v, --verbose           print each step on stderr\n"
           "  -h, --help              this help\n"
-          "Exit status: 0 graded (whatever the score), 1 the grader failed, 2 usage.\n", f);
+          "Exit status: 0 graded (whatever the score), 1 the grader failed, 2 usage;\n"
+          "stopped by SIGINT, SIGTERM or SIGHUP: ends by that signal (130 after Ctrl-C),\n"
+          "keeping the reports already finished (run it again to resume).\n", f);
 }
 
 static void usage_error(const char *fmt, const char *arg)
@@ -45,10 +47,24 @@ static void usage_error(const char *fmt, const char *arg)
     exit(2);
 }
 
+static volatile sig_atomic_t stop_signal;
+
 static void on_signal(int sig)
 {
-    (void)sig;
+    stop_signal = sig;
     sbx_interrupted = 1;
+}
+
+/* Stopped by a signal: once the finished reports are safe, end by that same signal, so that
+ * a shell loop or make running mmgrade stops too (exit status 130 after Ctrl-C). */
+static void die_by_stop_signal(void)
+{
+    int sig = stop_signal ? stop_signal : SIGINT;
+
+    fflush(NULL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);                   /* the signal was blocked: say it all the same */
 }
 
 static char *find_root(void)
@@ -252,5 +268,7 @@ int main(int argc, char **argv)
         die("standard output: %s", strerror(errno));
     if (grader_failed || (cfg.strict && grader_errors))
         ret = 1;
+    if (sbx_interrupted)
+        die_by_stop_signal();
     return ret;
 }

@@ -19,6 +19,15 @@ static int report_fd = -1;
 static int ntests, npassed, nstopped;
 static const struct criterion_test_stats *reported[MAX_TESTS];  /* none reported twice */
 static int verdict_status;
+static void (*runner_end[8])(void);     /* MM_AT_RUNNER_END: a few per test binary */
+static int nrunner_end;
+
+void mm_at_runner_end(void (*fn)(void))
+{
+    if (nrunner_end == (int)(sizeof runner_end / sizeof runner_end[0]))
+        abort();                        /* a test-suite bug: found the first time it runs */
+    runner_end[nrunner_end++] = fn;
+}
 
 static bool reached_end(const struct criterion_test_stats *ts)
 {
@@ -133,6 +142,8 @@ ReportHook(POST_ALL)(struct criterion_global_stats *gs)
      * a test without a line as "did not report". */
     (void)gs;
     mm_kill_descendants();
+    for (int i = 0; i < nrunner_end; i++)
+        runner_end[i]();
     if (report_fd >= 0) {
         cJSON *obj = cJSON_CreateObject();
         cJSON_AddBoolToObject(obj, "complete", 1);

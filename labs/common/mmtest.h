@@ -23,6 +23,12 @@ void mm_fini(void);     /* per test: kills and reaps every process the test left
 #define MM_SUITE(name, seconds) \
     TestSuite(name, .init = mm_init, .fini = mm_fini, .timeout = (seconds))
 
+/* Work for the Criterion runner once every test has ended and its processes are killed, e.g.
+ * removing what a crashed test left in /dev/shm: MM_AT_RUNNER_END(fn) at file scope. */
+void mm_at_runner_end(void (*fn)(void));
+#define MM_AT_RUNNER_END(fn) \
+    __attribute__((constructor)) static void mm_register_##fn(void) { mm_at_runner_end(fn); }
+
 /* Criterion counts a test that calls exit(0) midway as passed. The report hook counts a test
  * as passed only if this assertion, the last line of every test, was reached. */
 #define MM_END_MARK "mmtest: the test reached its end"
