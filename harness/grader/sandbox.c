@@ -404,6 +404,49 @@ static void kill_run(pid_t pid)
     kill(pid, SIGKILL);
 }
 
+/* Collects the command's output and reports until it exits, its wall-clock limit passes,
+ * it stays silent on the report channel for job->idle seconds, or we are interrupted (then
+ * it is killed). Returns its wait status. */
+static int supervise(pid_t pid, struct collector *c, double t0)
+{
+    const struct sbx_job *job = c->job;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);   /* -1 on old kernels: poll by time */
+    double deadline = t0 + job->wall, last_report = t0;
+    int status = 0;
+
+    for (;;) {
+        double now = now_seconds(), left = deadline - now;
+        if (job->idle > 0) {
+            double idle_left = last_report + job->idle - now;
+            left = idle_left < left ? idle_left : left;
+        }
+        if (left <= 0 || sbx_interrupted) {
+            c->res->timed_out = !sbx_interrupted;
+            kill_run(pid);
+            waitpid(pid, &status, 0);
+            break;
+        }
+        struct pollfd p[3] = {{c->outr, POLLIN, 0}, {c->repr, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        int ms = pidfd >= 0 ? (int)(left * 1000) + 1 : 20;
+        if (poll(p, 3, ms > 20 && pidfd < 0 ? 20 : ms) == -1 && errno != EINTR)
+            die("poll: %s", strerror(errno));
+        if (p[0].revents && c->outr >= 0)
+            collect(c, &c->outr, false);
+        if (p[1].revents && c->repr >= 0) {
+            size_t before = c->rep.len;
+            collect(c, &c->repr, true);
+            if (c->rep.len != before)
+                last_report = now_seconds();
+        }
+        if (((pidfd >= 0 && p[2].revents) || pidfd < 0) &&
+            waitpid(pid, &status, pidfd >= 0 ? 0 : WNOHANG) == pid)
+            break;
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    return status;
+}
+
 int sbx_run(const struct sbx_job *job, struct sbx_result *res)
 {
     struct strv argv = {0}, env = {0};
@@ -444,43 +487,8 @@ int sbx_run(const struct sbx_job *job, struct sbx_result *res)
     if (c.repr >= 0)
         fcntl(c.repr, F_SETFL, O_NONBLOCK);
 
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    double deadline = t0 + job->wall, last_report = t0;
-    int status = 0;
-    bool done = false;
-    while (!done) {
-        double now = now_seconds(), left = deadline - now;
-        if (job->idle > 0) {
-            double idle_left = last_report + job->idle - now;
-            left = idle_left < left ? idle_left : left;
-        }
-        if (left <= 0 || sbx_interrupted) {
-            res->timed_out = !sbx_interrupted;
-            kill_run(pid);
-            waitpid(pid, &status, 0);
-            break;
-        }
-        struct pollfd p[3] = {{c.outr, POLLIN, 0}, {c.repr, POLLIN, 0}, {pidfd, POLLIN, 0}};
-        int ms = pidfd >= 0 ? (int)(left * 1000) + 1 : 20;
-        if (poll(p, 3, ms > 20 && pidfd < 0 ? 20 : ms) == -1 && errno != EINTR)
-            die("poll: %s", strerror(errno));
-        if (p[0].revents && c.outr >= 0)
-            collect(&c, &c.outr, false);
-        if (p[1].revents && c.repr >= 0) {
-            size_t before = c.rep.len;
-            collect(&c, &c.repr, true);
-            if (c.rep.len != before)
-                last_report = now_seconds();
-        }
-        if ((pidfd >= 0 && p[2].revents) || pidfd < 0) {
-            pid_t w = waitpid(pid, &status, pidfd >= 0 ? 0 : WNOHANG);
-            done = w == pid;
-        }
-    }
+    res->status = supervise(pid, &c, t0);
     res->seconds = now_seconds() - t0;
-    res->status = status;
-    if (pidfd >= 0)
-        close(pidfd);
     /* The command is gone; its leftovers (daemons, orphans, fork bombs) go now, so that
      * nobody holds the pipes open any more. */
     kill(-pid, SIGKILL);
