@@ -96,8 +96,9 @@ static void damon_evidence(void)
         read_field(path, "", age, sizeof(age));
         snprintf(path, sizeof(path), "%s/%d/contexts/0/monitoring_attrs/intervals/aggr_us", k, i);
         read_field(path, "", aggr, sizeof(aggr));
-        env_set("damon", "DAMON kdamond %d on, action %s for regions idle >= %s x %s us (a warm file "
-                "unused that long may be evicted: see rewarms)", i, action, age, aggr);
+        env_set("damon", "DAMON kdamond %d on, action %s for regions idle >= %s x %s us "
+                "(a warm file unused that long may be evicted: see rewarms)", i, action, age,
+                aggr);
         return;
     }
     env_set("damon", "no DAMON daemon running");
