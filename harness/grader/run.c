@@ -26,6 +26,43 @@ static void sandbox_limits(struct sbx_job *job)
     job->nproc = 160;
 }
 
+/* The test binary's directory, bound read-only: the runner finds its helpers beside it. */
+static void bind_binary_dir(struct sbx_job *job, const char *run)
+{
+    char *dir = xstrdup(run);
+
+    *strrchr(dir, '/') = '\0';
+    strv_add(&job->ro, dir);
+    free(dir);
+}
+
+/* A fresh work directory and TMPDIR under workroot, owned by the sandbox user: outside
+ * bubblewrap the test needs a home and a TMPDIR of its own. */
+struct test_space {
+    char *work, *tmp;
+};
+
+static void make_test_space(struct sbx_job *job, const char *workroot, struct test_space *s)
+{
+    s->work = xasprintf("%s/work", workroot);
+    s->tmp = xasprintf("%s/tmp", workroot);
+    remove_tree(workroot);
+    if (mkdirs(s->work, 0755) == -1 || mkdirs(s->tmp, 0755) == -1)
+        die("%s: %s", workroot, strerror(errno));
+    sbx_own(workroot);
+    sbx_own(s->work);
+    sbx_own(s->tmp);
+    job->cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : s->work;
+    job->tmpdir = s->tmp;
+}
+
+static void free_test_space(const char *workroot, struct test_space *s)
+{
+    remove_tree(workroot);
+    free(s->work);
+    free(s->tmp);
+}
+
 /* Test names from `run --list` (the tree Criterion prints: "suite: N tests", "├── name"). */
 static int list_tests(const char *run, struct strv *names, char **err)
 {
@@ -37,10 +74,7 @@ static int list_tests(const char *run, struct strv *names, char **err)
     sandbox_limits(&job);
     job.wall = 30;
     job.out_keep = 1u << 20;
-    char *bindir = xstrdup(run);
-    *strrchr(bindir, '/') = '\0';
-    strv_add(&job.ro, bindir);
-    free(bindir);
+    bind_binary_dir(&job, run);
     sbx_run(&job, &res);
     strv_free(&job.ro);
     if (res.status != 0 || res.timed_out) {
@@ -165,26 +199,14 @@ static void run_one(const char *run, const char *workroot, struct test_result *t
     char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
     /* Not -q: it would also silence what the test prints, which a student needs to see. */
     char *argv[] = {(char *)run, filter, "-j1", "--color=never", timeout, NULL};
-    char *work = xasprintf("%s/work", workroot), *tmp = xasprintf("%s/tmp", workroot);
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
+    struct test_space space;
 
     sandbox_limits(&job);
     job.report_fd = 3;
-    /* Outside bubblewrap the test needs a fresh home and TMPDIR of its own. */
-    remove_tree(workroot);
-    if (mkdirs(work, 0755) == -1 || mkdirs(tmp, 0755) == -1)
-        die("%s: %s", workroot, strerror(errno));
-    sbx_own(workroot);
-    sbx_own(work);
-    sbx_own(tmp);
-    bool bwrap = strncmp(sbx_isolation(), "bubblewrap", 10) == 0;
-    job.cwd = bwrap ? NULL : work;
-    job.tmpdir = tmp;
-    job.ro.n = 0;
-    char *bindir = xstrdup(run);
-    *strrchr(bindir, '/') = '\0';
-    strv_add(&job.ro, bindir);
+    make_test_space(&job, workroot, &space);
+    bind_binary_dir(&job, run);
     sbx_run(&job, &res);
     parse_report(res.report, t, res.timed_out, false);
     if (!t->seconds)
@@ -194,13 +216,10 @@ static void run_one(const char *run, const char *workroot, struct test_result *t
     t->output_total = res.out_total;
     t->output_cut = res.out_cut;
     sbx_result_free(&res);
-    remove_tree(workroot);
+    free_test_space(workroot, &space);
     strv_free(&job.ro);
-    free(bindir);
     free(filter);
     free(timeout);
-    free(work);
-    free(tmp);
 }
 
 /* One run of the whole binary (-j1) gives most verdicts: a test it reported as passed, or
@@ -212,9 +231,9 @@ static void run_all(const char *run, const char *workroot, struct lab_result *r)
 {
     char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
     char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
-    char *work = xasprintf("%s/work", workroot), *tmp = xasprintf("%s/tmp", workroot);
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
+    struct test_space space;
 
     sandbox_limits(&job);
     job.report_fd = 3;
@@ -222,17 +241,8 @@ static void run_all(const char *run, const char *workroot, struct lab_result *r)
     job.wall = cfg.lab_timeout / 2;     /* the rest is for the tests run again alone */
     job.idle = cfg.test_timeout > 0 ? cfg.test_timeout + 10 : DEFAULT_WALL;
     job.cpu = (rlim_t)cfg.lab_timeout;
-    remove_tree(workroot);
-    if (mkdirs(work, 0755) == -1 || mkdirs(tmp, 0755) == -1)
-        die("%s: %s", workroot, strerror(errno));
-    sbx_own(workroot);
-    sbx_own(work);
-    sbx_own(tmp);
-    job.cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : work;
-    job.tmpdir = tmp;
-    char *bindir = xstrdup(run);
-    *strrchr(bindir, '/') = '\0';
-    strv_add(&job.ro, bindir);
+    make_test_space(&job, workroot, &space);
+    bind_binary_dir(&job, run);
     sbx_run(&job, &res);
     char *printed = without_runner_lines(res.out);
     bool quiet = !printed[0] && !res.out_cut;
@@ -258,12 +268,9 @@ static void run_all(const char *run, const char *workroot, struct lab_result *r)
     }
     free(printed);
     sbx_result_free(&res);
-    remove_tree(workroot);
+    free_test_space(workroot, &space);
     strv_free(&job.ro);
-    free(bindir);
     free(timeout);
-    free(work);
-    free(tmp);
 }
 
 static struct test_result *add_test(struct lab_result *r, const char *name,

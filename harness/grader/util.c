@@ -41,14 +41,21 @@ char *xstrdup(const char *s)
     return strcpy(xmalloc(strlen(s) + 1), s);
 }
 
+static char *xvasprintf(const char *fmt, va_list ap)
+{
+    char *s;
+
+    if (vasprintf(&s, fmt, ap) == -1)
+        die("out of memory");
+    return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
-    char *s;
 
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) == -1)
-        die("out of memory");
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
     return s;
 }
@@ -102,11 +109,9 @@ void strv_add(struct strv *sv, const char *s)
 void strv_addf(struct strv *sv, const char *fmt, ...)
 {
     va_list ap;
-    char *s;
 
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) == -1)
-        die("out of memory");
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
     strv_add(sv, s);
     free(s);

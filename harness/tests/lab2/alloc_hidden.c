@@ -32,6 +32,23 @@ static int parent_writes_child_looks(unsigned char *p, size_t len, unsigned char
     return status;
 }
 
+/* len bytes from alloc, written by the parent after fork: the child must see all of them
+ * (shared) or none (private). alloc_hint says how alloc should map the memory. */
+static void check_parent_write_after_fork(alloc_fn alloc, const char *name, size_t len,
+                                          unsigned char v, int shared, const char *alloc_hint)
+{
+    unsigned char *p = alloc(len);
+
+    MM_EXPECT_PTR(p, alloc_hint);
+    int status = parent_writes_child_looks(p, len, v);
+    MM_ASSERT(exited_with(status, shared ? 0 : 1), "the parent wrote %s memory after fork; "
+              "the child %s, expected %s (0: saw it, 1: saw none of it, 2: part of it).\n  "
+              "Hint: %s", name, status_text(status), shared ? "0" : "1",
+              shared ? HINT(S_ALLOC, "MAP_SHARED works in both directions")
+                     : HINT(S_ALLOC, "MAP_PRIVATE: after fork each process has its own copy"));
+    MM_EXPECT_OK(shared_free(p, len), HINT(S_ALLOC, "munmap(addr, len)"));
+}
+
 /* For each size of the sweep: fresh memory is zeroed, and a child's writes to its first
  * and last byte are (shared) or are not (private) seen by the parent. */
 static void sweep(alloc_fn alloc, const char *name, int shared)
@@ -68,15 +85,8 @@ static void sweep(alloc_fn alloc, const char *name, int shared)
 
 Test(shared_anon, parent_write_after_fork_visible_to_child)
 {
-    size_t len = 2 * pg() + 9;
-    unsigned char *p = shared_anon(len);
-
-    MM_EXPECT_PTR(p, HINT(S_ALLOC, "MAP_SHARED | MAP_ANONYMOUS"));
-    int status = parent_writes_child_looks(p, len, 0x3c);
-    MM_ASSERT(exited_with(status, 0), "the parent wrote shared_anon memory after fork; the "
-              "child %s (0: saw it, 1: saw none of it, 2: part of it).\n  Hint: "
-              HINT(S_ALLOC, "MAP_SHARED works in both directions"), status_text(status));
-    MM_EXPECT_OK(shared_free(p, len), HINT(S_ALLOC, "munmap(addr, len)"));
+    check_parent_write_after_fork(shared_anon, "shared_anon", 2 * pg() + 9, 0x3c, 1,
+                                  HINT(S_ALLOC, "MAP_SHARED | MAP_ANONYMOUS"));
     MM_END();
 }
 
@@ -88,15 +98,8 @@ Test(shared_anon, every_size_is_zeroed_and_shared)
 
 Test(shared_devzero, parent_write_after_fork_visible_to_child)
 {
-    size_t len = pg() + 1;
-    unsigned char *p = shared_devzero(len);
-
-    MM_EXPECT_PTR(p, HINT(S_ALLOC, "open /dev/zero O_RDWR and map it MAP_SHARED"));
-    int status = parent_writes_child_looks(p, len, 0xc3);
-    MM_ASSERT(exited_with(status, 0), "the parent wrote shared_devzero memory after fork; the "
-              "child %s (0: saw it, 1: saw none of it, 2: part of it).\n  Hint: "
-              HINT(S_ALLOC, "MAP_SHARED works in both directions"), status_text(status));
-    MM_EXPECT_OK(shared_free(p, len), HINT(S_ALLOC, "munmap(addr, len)"));
+    check_parent_write_after_fork(shared_devzero, "shared_devzero", pg() + 1, 0xc3, 1,
+                                  HINT(S_ALLOC, "open /dev/zero O_RDWR and map it MAP_SHARED"));
     MM_END();
 }
 
@@ -121,16 +124,8 @@ Test(shared_devzero, failure_leaks_no_descriptor)
 
 Test(private_anon, parent_write_after_fork_invisible_to_child)
 {
-    size_t len = 2 * pg();
-    unsigned char *p = private_anon(len);
-
-    MM_EXPECT_PTR(p, HINT(S_ALLOC, "MAP_PRIVATE | MAP_ANONYMOUS"));
-    int status = parent_writes_child_looks(p, len, 0x99);
-    MM_ASSERT(exited_with(status, 1), "the parent wrote private_anon memory after fork; the "
-              "child %s, expected 1 (saw none of it).\n  Hint: "
-              HINT(S_ALLOC, "MAP_PRIVATE: after fork each process has its own copy"),
-              status_text(status));
-    MM_EXPECT_OK(shared_free(p, len), HINT(S_ALLOC, "munmap(addr, len)"));
+    check_parent_write_after_fork(private_anon, "private_anon", 2 * pg(), 0x99, 0,
+                                  HINT(S_ALLOC, "MAP_PRIVATE | MAP_ANONYMOUS"));
     MM_END();
 }
 
