@@ -11,7 +11,7 @@ CPPFLAGS      := -D_GNU_SOURCE -Ilabs/common
 CFLAGS        := -std=c11 -O2 -g -Wall -Wextra -Werror -MMD -MP
 # The sanitizer build: every test binary runs once more with it in `make test`.
 SANFLAGS      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-TESTLIBS      := -lcriterion -lcjson
+TESTLIBS      := -lcriterion -lcjson -lseccomp
 
 ifeq ($(V),1)
 Q :=
@@ -24,7 +24,7 @@ endif
 LABS :=
 include labs/lab*/lab.mk
 
-MMTEST_SRCS := labs/common/mmtest.c labs/common/mmreport.c
+MMTEST_SRCS := labs/common/mmtest.c labs/common/mmsubject.c labs/common/mmreport.c
 # objs(dir, sources): the object files of sources under an object directory.
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 

@@ -167,6 +167,7 @@ int harness_build(struct lab *lab)
     for (size_t i = 0; i < lab->tests.n; i++)
         strv_add(&srcs, lab->tests.v[i]);
     strv_add(&srcs, "labs/common/mmtest.c");
+    strv_add(&srcs, "labs/common/mmsubject.c");
     strv_add(&srcs, "labs/common/mmreport.c");
     for (size_t i = 0; i < lab->tools.n; i++) {
         strv_addf(&progs, "%s/%s.c", lab->dir, lab->tools.v[i]);
@@ -400,6 +401,7 @@ static int link_all(const struct lab *lab, const char *obj, const char *bin, str
         if (p == 0) {
             strv_add(&argv, "-lcriterion");
             strv_add(&argv, "-lcjson");
+            strv_add(&argv, "-lseccomp");
         }
         for (size_t i = 0; i < lab->ldlibs.n; i++)
             strv_add(&argv, lab->ldlibs.v[i]);

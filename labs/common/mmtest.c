@@ -4,6 +4,7 @@
 #include "mmtest.h"
 
 #include <dirent.h>
+#include <seccomp.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
@@ -17,7 +18,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,6 +116,9 @@ void mm_init(void)
         stray_children = NULL;
     /* Orphans of student code are re-parented to us, so mm_fini can reap them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    /* The judge: no process of the same uid may ptrace it or open its /proc/PID/mem. */
+    prctl(PR_SET_DUMPABLE, 0);
+    mm_subject_init();
 }
 
 void mm_kill_descendants(void)
@@ -147,6 +153,7 @@ void mm_fini(void)
 {
     if (getpid() != test_pid)
         _exit(MM_STRAY_EXIT);
+    mm_subject_fini();
     mm_kill_descendants();
     for (int i = ntmp - 1; i >= 0; i--) {
         nftw(tmp_paths[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -91,6 +92,130 @@ int mm_leaked(void);
  * mismatch: the call, expected vs got with symbolic errno names, and the hint. */
 const char *mm_fail_mismatch(const char *call, long long ret, long long failret,
                              int err, int want, const char *hint);
+
+/* ---- Judge and subject ------------------------------------------------------------------
+ * The test process is the judge: it never runs student code, computes every expected value
+ * itself and makes every assertion. Calls into student code run in a subject, a child process
+ * sealed before the first call (no descriptor or shared mapping of the test runner, a seccomp
+ * filter against sockets and cross-process memory access); it hands back raw observations
+ * (return values, errno, digests of bytes, counts) in one struct, copied to the judge when the
+ * subject ends:
+ *
+ *     struct { struct mm_call map; uint64_t digest; } o;
+ *     MM_SUBJECT(o) {
+ *         struct mf_view v;
+ *         o.map = MM_CALL(mf_map(fd, 0, len, PROT_READ, MAP_PRIVATE, &v));
+ *         o.digest = o.map.ret == 0 ? mm_digest(v.data, v.len) : 0;
+ *     }
+ *     MM_CHECK_OK(o.map, HINT(S_MAP, "map the file with mmap"));
+ *     MM_CHECK(o.digest == mm_digest(data, len), HINT(S_MAP, "..."), "the bytes differ");
+ *
+ * A subject that crashes, exits early, times out or leaks (under ASan) fails the test with
+ * a message that names what happened and the call in progress. Inside a subject block use
+ * no MM_CHECK (they are for the judge) and free what the block allocates. */
+
+/* What to tell students, and where to read: the message gets "Hint: text (handout lab1,
+ * "section")." appended in one place (mm_message). */
+struct mm_hint { const char *section; const char *text; };
+#define MM_HINT(section, text) ((struct mm_hint){ (section), (text) })
+/* Each lab names its handout and the section about leaks once: MM_LAB("lab1", "Resources
+ * and leaks") in one of its test files. */
+#define MM_LAB(handout, leak_section) \
+    const char mm_lab_handout[] = handout, mm_lab_leak_section[] = leak_section
+extern const char mm_lab_handout[], mm_lab_leak_section[];
+
+#define MM_CALL_TEXT 160
+/* One observed call: its result (pointers as integers), errno after it, its source text. */
+struct mm_call { long long ret; int err; char text[MM_CALL_TEXT]; };
+#define MM_CALL(expr) MM_CALL_AS(#expr, expr)
+#define MM_CALL_AS(text, expr) \
+    (mm_calling(text), errno = 0, mm_called((long long)(intptr_t)(expr)))
+void mm_calling(const char *text);      /* the call in progress, for crash messages */
+struct mm_call mm_called(long long ret);
+
+struct mm_subject_opts {
+    int  timeout_ms;        /* default 10 s */
+    bool as_user;           /* run as an otherwise unused uid when the test runs as root */
+    bool no_file_reads;     /* kill the subject if it calls read(2)-family system calls */
+    bool may_die;           /* the test checks mm_outcome() itself: no automatic failure */
+};
+enum mm_how { MM_RETURNED, MM_SIGNALED, MM_EXITED, MM_TIMED_OUT, MM_GARBLED };
+struct mm_outcome {
+    enum mm_how how;
+    int  signal, exit_code; /* MM_SIGNALED / MM_EXITED */
+    bool leaked;            /* LeakSanitizer found memory never freed (ASan builds only) */
+    int  strays;            /* children of student code that returned into the test */
+    char during[MM_CALL_TEXT];  /* the last call started, "" if none */
+};
+/* How the last subject ended, and a sentence that says so for a failure message. */
+const struct mm_outcome *mm_outcome(void);
+const char *mm_outcome_text(void);
+
+enum { MM_S_RUN, MM_S_DONE, MM_S_FAILED };
+#define MM_SUBJECT(obs) MM_SUBJECT_WITH(obs, .timeout_ms = 0)
+#define MM_SUBJECT_WITH(obs, ...)                                                          \
+    for (int mm_s_ = mm_subject_begin(&(obs), sizeof(obs),                                 \
+                                      (struct mm_subject_opts){ __VA_ARGS__ });            \
+         mm_s_ != MM_S_DONE; mm_s_ = mm_subject_next(mm_s_))                               \
+        if (mm_s_ == MM_S_FAILED) cr_assert(0, "%s", mm_outcome_text()); else
+int  mm_subject_begin(void *obs, size_t size, struct mm_subject_opts opts);
+int  mm_subject_next(int state);
+bool mm_in_subject(void);
+/* Seals the calling process the way a subject is sealed (for programs a test starts). */
+void mm_seal(void);
+/* Starts argv[0] (a program built beside the test, linked with student code) as a sealed
+ * subject: stdin from in_fd (or /dev/null), stdout to out_fd (or /dev/null), stderr kept. */
+pid_t mm_spawn(const char *const argv[], int in_fd, int out_fd);
+
+/* A 64-bit digest of bytes, to compare what a subject saw with what the judge expects. */
+uint64_t mm_digest(const void *data, size_t len);
+
+/* Judge-side checks. The message is printf-style; the hint is appended as it is. */
+#define MM_CHECK(cond, hint, ...) do {                                                     \
+        mm_judge_only();                                                                   \
+        if (!(cond)) cr_assert(0, "%s", mm_message((hint), __VA_ARGS__));                  \
+    } while (0)
+/* call failed with failret and errno want. */
+#define MM_CHECK_FAIL(call, failret, want, hint) do {                                      \
+        mm_judge_only();                                                                   \
+        const char *mm_m_ = mm_call_mismatch(&(call), (failret), (want), (hint));         \
+        if (mm_m_) cr_assert(0, "%s", mm_m_);                                             \
+    } while (0)
+#define MM_CHECK_ERRNO(call, want, hint)      MM_CHECK_FAIL(call, -1, want, hint)
+#define MM_CHECK_NULL_ERRNO(call, want, hint) MM_CHECK_FAIL(call, 0, want, hint)
+/* call succeeded: an integer result other than -1, or a pointer neither NULL nor MAP_FAILED. */
+#define MM_CHECK_OK(call, hint) do {                                                       \
+        mm_judge_only();                                                                   \
+        const char *mm_m_ = mm_call_failed(&(call), false, (hint));                       \
+        if (mm_m_) cr_assert(0, "%s", mm_m_);                                             \
+    } while (0)
+#define MM_CHECK_PTR(call, hint) do {                                                      \
+        mm_judge_only();                                                                   \
+        const char *mm_m_ = mm_call_failed(&(call), true, (hint));                        \
+        if (mm_m_) cr_assert(0, "%s", mm_m_);                                             \
+    } while (0)
+/* The common shape "one call, one expected result", each in a subject of its own. */
+#define MM_CALL_FAILS(expr, failret, want, hint) do {                                      \
+        struct mm_call mm_c_;                                                              \
+        MM_SUBJECT(mm_c_) mm_c_ = MM_CALL_AS(#expr, expr);                                 \
+        MM_CHECK_FAIL(mm_c_, failret, want, hint);                                         \
+    } while (0)
+#define MM_CALL_ERRNO(expr, want, hint)      MM_CALL_FAILS(expr, -1, want, hint)
+#define MM_CALL_NULL_ERRNO(expr, want, hint) MM_CALL_FAILS(expr, 0, want, hint)
+#define MM_CALL_OK(expr, hint) do {                                                        \
+        struct mm_call mm_c_;                                                              \
+        MM_SUBJECT(mm_c_) mm_c_ = MM_CALL_AS(#expr, expr);                                 \
+        MM_CHECK_OK(mm_c_, hint);                                                          \
+    } while (0)
+#define MM_NO_HINT ((struct mm_hint){ NULL, NULL })
+const char *mm_message(struct mm_hint hint, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *mm_call_mismatch(const struct mm_call *call, long long failret, int want,
+                             struct mm_hint hint);
+const char *mm_call_failed(const struct mm_call *call, bool pointer, struct mm_hint hint);
+void mm_judge_only(void);   /* aborts with a test-suite bug message inside a subject */
+void mm_subject_init(void); /* from mm_init: remembers the runner's fds and shared maps */
+void mm_subject_fini(void); /* from mm_fini */
 
 /* ---- Processes: tests that fork ------------------------------------------------------- */
 /* Exit status of a child of student code that returned into the test instead of exiting. */

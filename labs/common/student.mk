@@ -12,7 +12,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 LABNUM   := $(LAB:lab%=%)
 FILE     := $($(LAB)_FILE)
 LDLIBS   := $($(LAB)_LDLIBS)
-COMMON   := ../common/mmtest.c ../common/mmreport.c
+COMMON   := ../common/mmtest.c ../common/mmsubject.c ../common/mmreport.c
 TESTS    := $(wildcard tests/*.c)
 PROGRAMS := $($(LAB)_TOOLS) $($(LAB)_HELPERS)
 SUBMISSION := $(LAB)-submission.tar.gz
@@ -37,9 +37,9 @@ build/asan/up/%.o: ../%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c $< -o $@
 
 build/run: $(call obj,,$(TESTS) $(COMMON) $(FILE))
-	$(CC) $^ -o $@ -lcriterion -lcjson $(LDLIBS)
+	$(CC) $^ -o $@ -lcriterion -lcjson -lseccomp $(LDLIBS)
 build/asan/run: $(call obj,asan/,$(TESTS) $(COMMON) $(FILE))
-	$(CC) $(SANFLAGS) $^ -o $@ -lcriterion -lcjson $(LDLIBS)
+	$(CC) $(SANFLAGS) $^ -o $@ -lcriterion -lcjson -lseccomp $(LDLIBS)
 # Tools (NAME.c here) and test helpers (tests/helpers/NAME.c) are linked with your file.
 build/%: build/%.o build/$(FILE:.c=.o)
 	$(CC) $^ -o $@ $(LDLIBS)

@@ -4,7 +4,7 @@
 # MMGRADE_SKIP_APT=1 skips the packages (the self-test builds a local copy this way).
 set -euo pipefail
 cd "$(dirname "$0")"
-packages=(build-essential libcriterion-dev libcjson-dev bubblewrap procps tar unzip)
+packages=(build-essential libcriterion-dev libcjson-dev libseccomp-dev bubblewrap procps tar unzip)
 
 if [ -z "${MMGRADE_SKIP_APT:-}" ]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* A hint that names its handout section: HINT("Mapping a range (mf_map)", "check len"). */
-#define HINT(section, text) text " (handout lab1, \"" section "\")."
+/* A hint that names its handout section: HINT(S_MAP, "check len"). */
+#define HINT(section, text) MM_HINT(section, text)
 #define S_MAP     "Mapping a range (mf_map)"
 #define S_MAPFILE "Mapping a whole file (mf_map_file)"
 #define S_UNMAP   "Unmapping (mf_unmap)"
@@ -49,10 +49,11 @@ int view_is_zero(const struct mf_view *v);
 /* Fills *v with recognisable junk, so a test sees whether the code zeroed it. */
 void view_fill_junk(struct mf_view *v);
 
-/* Leak probe: open fds and file mappings now; probe_check fails the test if they changed. */
+/* Leak probe: open fds and file mappings, taken in a subject before and after a call;
+ * probe_check (in the judge) fails the test if they changed. */
 struct probe { int fds, maps; };
 struct probe probe_take(void);
-void probe_check(struct probe before, const char *after_what);
+void probe_check(struct probe before, struct probe after, const char *after_what);
 
 /* A pipe's read end (the write end is stored in *write_end, may be NULL to close it). */
 int pipe_read_end(int *write_end);

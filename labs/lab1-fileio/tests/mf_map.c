@@ -1,28 +1,54 @@
 /* mf_map.c - public tests of mf_map: mapping [offset, offset + len) of a file, the argument
  * checks that come first, and mmap's own errno passed through.
+ * Every call into mapfile.c runs in a subject (mmtest.h); the checks run in the test itself.
  * Run: make test (or ./build/run --filter 'mf_map/[a-z]*'). */
 #include "lab1_util.h"
 
 MM_SUITE(mf_map, 20);
 
+/* What a subject saw of one successful-or-not mf_map call. */
+struct map_seen {
+    struct mm_call map, unmap;
+    struct mf_view v;                   /* the view as mf_map left it */
+    ptrdiff_t data_offset;              /* data - map_base */
+    uint64_t digest;                    /* of v.data[0, v.len) */
+};
+
+/* mf_map(fd, offset, len, prot, flags) in a subject, then mf_unmap. */
+static struct map_seen map_in_subject(int fd, off_t offset, size_t len, int prot, int flags)
+{
+    struct map_seen o;
+
+    MM_SUBJECT(o) {
+        struct mf_view v;
+        o.map = MM_CALL(mf_map(fd, offset, len, prot, flags, &v));
+        if (o.map.ret == 0) {
+            o.v = v;
+            o.data_offset = (char *)v.data - (char *)v.map_base;
+            o.digest = mm_digest(v.data, v.len);
+            o.unmap = MM_CALL(mf_unmap(&v));
+        }
+    }
+    return o;
+}
+
 Test(mf_map, small_file_maps_its_bytes)
 {
-    unsigned char *data = random_bytes(3 * pg() + 17, 1);
-    int fd = open_tmp(data, 3 * pg() + 17, O_RDONLY, NULL);
-    struct mf_view v;
+    size_t size = 3 * pg() + 17;
+    unsigned char *data = random_bytes(size, 1);
+    int fd = open_tmp(data, size, O_RDONLY, NULL);
 
-    MM_EXPECT_OK(mf_map(fd, 0, 3 * pg() + 17, PROT_READ, MAP_PRIVATE, &v),
-                 HINT(S_MAP, "map the file with mmap and compare the result with MAP_FAILED"));
-    MM_ASSERT(v.data != NULL && v.len == 3 * pg() + 17,
-              "view after mf_map(fd, 0, %zu): data=%p len=%zu, expected data set and len %zu.\n"
-              "  Hint: " HINT(S_MAP, "fill in all four fields of the view"),
-              3 * pg() + 17, v.data, v.len, 3 * pg() + 17);
-    MM_ASSERT(memcmp(v.data, data, v.len) == 0, "the mapped bytes differ from the file's.\n"
-              "  Hint: " HINT(S_MAP, "data must point at the first requested byte"));
-    MM_EXPECT_OK(mf_unmap(&v), HINT(S_UNMAP, "munmap map_base with map_len"));
+    struct map_seen o = map_in_subject(fd, 0, size, PROT_READ, MAP_PRIVATE);
+    MM_CHECK_OK(o.map, HINT(S_MAP, "map the file with mmap and compare the result with "
+                            "MAP_FAILED"));
+    MM_CHECK(o.v.data != NULL && o.v.len == size, HINT(S_MAP, "fill in all four fields of the "
+             "view"), "view after mf_map(fd, 0, %zu): data=%p len=%zu, expected data set and "
+             "len %zu.", size, o.v.data, o.v.len, size);
+    MM_CHECK(o.digest == mm_digest(data, size), HINT(S_MAP, "data must point at the first "
+             "requested byte"), "the mapped bytes differ from the file's.");
+    MM_CHECK_OK(o.unmap, HINT(S_UNMAP, "munmap map_base with map_len"));
     free(data);
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, unaligned_offset_points_data_at_requested_byte)
@@ -32,28 +58,25 @@ Test(mf_map, unaligned_offset_points_data_at_requested_byte)
     int fd = open_tmp(data, size, O_RDONLY, NULL);
     off_t offset = (off_t)pg() + 123;
     size_t len = 2 * pg();
-    struct mf_view v;
 
-    MM_EXPECT_OK(mf_map(fd, offset, len, PROT_READ, MAP_PRIVATE, &v),
-                 HINT(S_MAP, "mmap needs a page-aligned offset: round it down to a page "
-                      "boundary and map the bytes in front as well"));
-    MM_ASSERT(((uintptr_t)v.map_base % pg()) == 0, "map_base %p is not page-aligned.\n"
-              "  Hint: " HINT(S_MAP, "map_base is what mmap returned"), v.map_base);
-    MM_ASSERT((char *)v.data == (char *)v.map_base + 123,
-              "data should be map_base + 123 (offset %% page size), it is map_base + %td.\n"
-              "  Hint: " HINT(S_MAP, "point data at the requested byte inside the mapping"),
-              (char *)v.data - (char *)v.map_base);
-    MM_ASSERT(v.len == len && (v.map_len == len + 123 || v.map_len == 3 * pg()),
-              "len %zu / map_len %zu, expected len %zu and map_len %zu (or %zu rounded up).\n"
-              "  Hint: " HINT(S_MAP, "map_len = len + offset %% pagesize"),
-              v.len, v.map_len, len, len + 123, 3 * pg());
-    MM_ASSERT(memcmp(v.data, data + offset, len) == 0, "the bytes at data are not the file's "
-              "bytes at offset %lld.\n  Hint: " HINT(S_MAP, "mmap from the page boundary below "
-              "offset, then add offset %% pagesize"), (long long)offset);
-    MM_EXPECT_OK(mf_unmap(&v), HINT(S_UNMAP, "munmap map_base with map_len"));
+    struct map_seen o = map_in_subject(fd, offset, len, PROT_READ, MAP_PRIVATE);
+    MM_CHECK_OK(o.map, HINT(S_MAP, "mmap needs a page-aligned offset: round it down to a page "
+                            "boundary and map the bytes in front as well"));
+    MM_CHECK(((uintptr_t)o.v.map_base % pg()) == 0, HINT(S_MAP, "map_base is what mmap "
+             "returned"), "map_base %p is not page-aligned.", o.v.map_base);
+    MM_CHECK(o.data_offset == 123, HINT(S_MAP, "point data at the requested byte inside the "
+             "mapping"), "data should be map_base + 123 (offset %% page size), it is map_base "
+             "+ %td.", o.data_offset);
+    MM_CHECK(o.v.len == len && (o.v.map_len == len + 123 || o.v.map_len == 3 * pg()),
+             HINT(S_MAP, "map_len = len + offset % pagesize"), "len %zu / map_len %zu, "
+             "expected len %zu and map_len %zu (or %zu rounded up).", o.v.len, o.v.map_len,
+             len, len + 123, 3 * pg());
+    MM_CHECK(o.digest == mm_digest(data + offset, len), HINT(S_MAP, "mmap from the page "
+             "boundary below offset, then add offset % pagesize"), "the bytes at data are not "
+             "the file's bytes at offset %lld.", (long long)offset);
+    MM_CHECK_OK(o.unmap, HINT(S_UNMAP, "munmap map_base with map_len"));
     free(data);
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, len_zero_gives_EINVAL)
@@ -61,10 +84,9 @@ Test(mf_map, len_zero_gives_EINVAL)
     int fd = open_tmp("abc", 3, O_RDONLY, NULL);
     struct mf_view v;
 
-    MM_EXPECT_ERRNO(mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v), EINVAL,
-                    HINT(S_MAP, "check len == 0 before calling mmap"));
+    MM_CALL_ERRNO(mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v), EINVAL,
+                  HINT(S_MAP, "check len == 0 before calling mmap"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, negative_offset_gives_EINVAL)
@@ -72,30 +94,27 @@ Test(mf_map, negative_offset_gives_EINVAL)
     int fd = open_tmp("abc", 3, O_RDONLY, NULL);
     struct mf_view v;
 
-    MM_EXPECT_ERRNO(mf_map(fd, -1, 3, PROT_READ, MAP_PRIVATE, &v), EINVAL,
-                    HINT(S_MAP, "check offset < 0 before rounding it (-1 %% pagesize is "
-                         "negative in C)"));
+    MM_CALL_ERRNO(mf_map(fd, -1, 3, PROT_READ, MAP_PRIVATE, &v), EINVAL,
+                  HINT(S_MAP, "check offset < 0 before rounding it (-1 % pagesize is "
+                       "negative in C)"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, null_view_gives_EINVAL)
 {
     int fd = open_tmp("abc", 3, O_RDONLY, NULL);
 
-    MM_EXPECT_ERRNO(mf_map(fd, 0, 3, PROT_READ, MAP_PRIVATE, NULL), EINVAL,
-                    HINT(S_MAP, "check v == NULL first, before mapping anything"));
+    MM_CALL_ERRNO(mf_map(fd, 0, 3, PROT_READ, MAP_PRIVATE, NULL), EINVAL,
+                  HINT(S_MAP, "check v == NULL first, before mapping anything"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, bad_fd_gives_EBADF)
 {
     struct mf_view v;
 
-    MM_EXPECT_ERRNO(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v), EBADF,
-                    HINT(S_ERRNO, "pass mmap's errno through unchanged"));
-    MM_END();
+    MM_CALL_ERRNO(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v), EBADF,
+                  HINT(S_ERRNO, "pass mmap's errno through unchanged"));
 }
 
 Test(mf_map, write_only_fd_gives_EACCES)
@@ -103,11 +122,10 @@ Test(mf_map, write_only_fd_gives_EACCES)
     int fd = open_tmp("abc", 3, O_WRONLY, NULL);
     struct mf_view v;
 
-    MM_EXPECT_ERRNO(mf_map(fd, 0, 3, PROT_READ, MAP_SHARED, &v), EACCES,
-                    HINT(S_ERRNO, "mmap needs an fd open for reading, whatever prot is; "
-                         "pass its errno through"));
+    MM_CALL_ERRNO(mf_map(fd, 0, 3, PROT_READ, MAP_SHARED, &v), EACCES,
+                  HINT(S_ERRNO, "mmap needs an fd open for reading, whatever prot is; "
+                       "pass its errno through"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, shared_write_on_read_only_fd_gives_EACCES)
@@ -115,10 +133,9 @@ Test(mf_map, shared_write_on_read_only_fd_gives_EACCES)
     int fd = open_tmp("abc", 3, O_RDONLY, NULL);
     struct mf_view v;
 
-    MM_EXPECT_ERRNO(mf_map(fd, 0, 3, PROT_READ | PROT_WRITE, MAP_SHARED, &v), EACCES,
-                    HINT(S_ERRNO, "MAP_SHARED with PROT_WRITE needs an fd opened O_RDWR"));
+    MM_CALL_ERRNO(mf_map(fd, 0, 3, PROT_READ | PROT_WRITE, MAP_SHARED, &v), EACCES,
+                  HINT(S_ERRNO, "MAP_SHARED with PROT_WRITE needs an fd opened O_RDWR"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, pipe_gives_ENODEV)
@@ -126,29 +143,32 @@ Test(mf_map, pipe_gives_ENODEV)
     int fd = pipe_read_end(NULL);
     struct mf_view v;
 
-    MM_EXPECT_ERRNO(mf_map(fd, 0, pg(), PROT_READ, MAP_PRIVATE, &v), ENODEV,
-                    HINT(S_ERRNO, "a pipe cannot be mapped; pass mmap's errno through"));
+    MM_CALL_ERRNO(mf_map(fd, 0, pg(), PROT_READ, MAP_PRIVATE, &v), ENODEV,
+                  HINT(S_ERRNO, "a pipe cannot be mapped; pass mmap's errno through"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_map, failure_zeroes_the_view)
 {
-    struct mf_view v;
-
-    view_fill_junk(&v);
-    MM_EXPECT_ERRNO(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v), EBADF,
-                    HINT(S_ERRNO, "pass mmap's errno through unchanged"));
-    MM_ASSERT(view_is_zero(&v), "after a failed mf_map the view is {data=%p, len=%zu, "
-              "map_base=%p, map_len=%zu}, expected all zero.\n  Hint: " HINT(S_MAP,
-              "zero *v at the start (memset) so every failure leaves it zero"),
-              v.data, v.len, v.map_base, v.map_len);
     int fd = open_tmp("abc", 3, O_RDONLY, NULL);
-    view_fill_junk(&v);
-    MM_EXPECT_ERRNO(mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v), EINVAL,
-                    HINT(S_MAP, "check len == 0 before calling mmap"));
-    MM_ASSERT(view_is_zero(&v), "after mf_map with len 0 the view is not all zero.\n"
-              "  Hint: " HINT(S_MAP, "zero *v in the argument-check failure too"));
+    struct { struct mm_call bad_fd, len0; struct mf_view after_bad_fd, after_len0; } o;
+
+    MM_SUBJECT(o) {
+        struct mf_view v;
+        view_fill_junk(&v);
+        o.bad_fd = MM_CALL(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v));
+        o.after_bad_fd = v;
+        view_fill_junk(&v);
+        o.len0 = MM_CALL(mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v));
+        o.after_len0 = v;
+    }
+    MM_CHECK_ERRNO(o.bad_fd, EBADF, HINT(S_ERRNO, "pass mmap's errno through unchanged"));
+    MM_CHECK(view_is_zero(&o.after_bad_fd), HINT(S_MAP, "zero *v at the start (memset) so "
+             "every failure leaves it zero"), "after a failed mf_map the view is {data=%p, "
+             "len=%zu, map_base=%p, map_len=%zu}, expected all zero.", o.after_bad_fd.data,
+             o.after_bad_fd.len, o.after_bad_fd.map_base, o.after_bad_fd.map_len);
+    MM_CHECK_ERRNO(o.len0, EINVAL, HINT(S_MAP, "check len == 0 before calling mmap"));
+    MM_CHECK(view_is_zero(&o.after_len0), HINT(S_MAP, "zero *v in the argument-check failure "
+             "too"), "after mf_map with len 0 the view is not all zero.");
     close(fd);
-    MM_END();
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <time.h>
 
+MM_LAB("lab2", "Building and testing");
+
 size_t pg(void)
 {
     return (size_t)sysconf(_SC_PAGESIZE);

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+MM_LAB("lab3", "Building and testing");
+
 #define MAX_SHM 16
 
 static char shm_names[MAX_SHM][64];
