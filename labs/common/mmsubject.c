@@ -126,6 +126,13 @@ static void load_filter(uint32_t action, const char *const names[])
 
 void mm_seal(void)
 {
+    static bool sealed;
+
+    /* A subject that starts a program is sealed already, and the runner's descriptor
+     * numbers may name its own files by now: close them only once. */
+    if (sealed)
+        return;
+    sealed = true;
     /* No way back to the runner: its descriptors (its socket and pipes) and its shared
      * arena are the runner's, not ours; sockets could reach it again by path. */
     for (int i = 0; i < nrunner_fds; i++)
@@ -173,7 +180,6 @@ static void drop_privileges(void)
 
 pid_t mm_spawn(const char *const argv[], int in_fd, int out_fd)
 {
-    mm_judge_only();
     fflush(NULL);
     pid_t pid = fork();
     if (pid != 0)
@@ -198,7 +204,7 @@ void mm_judge_only(void)
 {
     if (!in_subject)
         return;
-    fprintf(stderr, "mmtest: a check (MM_CHECK*, mm_spawn) ran inside MM_SUBJECT: checks "
+    fprintf(stderr, "mmtest: a check (MM_CHECK*) ran inside MM_SUBJECT: checks "
             "belong to the judge, after the block (a bug in the test, not in your code)\n");
     _exit(BUG_EXIT);
 }
