@@ -159,6 +159,9 @@ int harness_build(struct lab *lab)
     time_t headers = 0;
 
     headers = flags_changed() ? time(NULL) + 1 : 0;
+    /* Compiled hidden tests: readable to the grader only, never to the sandbox user. */
+    if (chmod(cfg.cache, 0700) == -1)
+        die("%s: chmod: %s", cfg.cache, strerror(errno));
     headers = newest_header("labs/common", headers);
     headers = newest_header(lab->dir, headers);
     char *tdir = xasprintf("%s/tests", lab->dir), *hdir = xasprintf("harness/tests/%s", lab->name);
@@ -180,22 +183,20 @@ int harness_build(struct lab *lab)
     for (size_t i = 0; i < progs.n; i++)
         strv_add(&srcs, progs.v[i]);
     int ret = compile_all(&srcs, headers, lab->dir);
-    if (ret == 0) {
-        for (size_t i = 0; i < srcs.n; i++) {
-            char *obj = cache_path(srcs.v[i]);
-            if (i < lab->tests.n + 2) {
-                struct elf_info info;
-                char err[512];
-                strv_add(&lab->test_objs, obj);
-                if (elf_inspect(obj, &info, err, sizeof err) == 0)
-                    for (size_t k = 0; k < info.defined.n; k++)
-                        strv_add(&lab->harness_syms, info.defined.v[k]);
-                elf_info_free(&info);
-            } else {
-                strv_add(&lab->prog_objs, obj);
-            }
-            free(obj);
+    size_t nlayer = lab->tests.n + 3;       /* tests, then mmtest, mmsubject, mmreport */
+    for (size_t i = 0; ret == 0 && i < srcs.n; i++) {
+        char *obj = cache_path(srcs.v[i]);
+        /* A lab's test utilities (labN_util.c) serve the public and the hidden tests. */
+        bool shared = i >= lab->tests.n || has_suffix(srcs.v[i], "_util.c");
+        if (i >= nlayer)
+            strv_add(&lab->prog_objs, obj);
+        else {
+            if (i < lab->npublic || shared)
+                strv_add(&lab->public_objs, obj);
+            if (i >= lab->npublic || shared)
+                strv_add(&lab->hidden_objs, obj);
         }
+        free(obj);
     }
     strv_free(&srcs);
     strv_free(&progs);
@@ -305,24 +306,10 @@ static const char *bad_directive(const char *asmtext)
     return NULL;
 }
 
-static bool forbidden_ref(const struct lab *lab, const char *sym)
-{
-    static const char *const prefixes[] = {"cr_", "criterion_", "cri_", "bxf", "nn_", "nng_",
-                                           "cJSON", "mm_", "_dl", NULL};
-    static const char *const names[] = {"dlopen", "dlsym", "dlvsym", "dladdr", "dladdr1",
-                                        "dlinfo", "dlmopen", "dl_iterate_phdr", "ptrace",
-                                        "process_vm_writev", "process_vm_readv", "main",
-                                        NULL};
-    for (int i = 0; prefixes[i]; i++)
-        if (strncmp(sym, prefixes[i], strlen(prefixes[i])) == 0)
-            return true;
-    for (int i = 0; names[i]; i++)
-        if (strcmp(sym, names[i]) == 0)
-            return true;
-    return strv_has(&lab->harness_syms, sym);
-}
-
-/* The object checks: load-time code, IFUNCs, framework calls, missing API functions. */
+/* The object checks: only sections that hold code and data (no load-time code, no compiler
+ * bytecode, no sections of the test framework's), no IFUNCs, every API function defined.
+ * What the code calls is not checked: it runs in a sealed subject (mmtest.h), where calling
+ * into the test framework reaches nothing. */
 static char *check_object(const struct lab *lab, const char *obj)
 {
     struct elf_info info;
@@ -332,22 +319,14 @@ static char *check_object(const struct lab *lab, const char *obj)
     if (elf_inspect(obj, &info, err, sizeof err) == -1)
         return xstrdup(err);
     if (info.bad_sections.n)
-        msg = info.bad_sections.v[0][0] != '.'
-            ? xasprintf("it puts something in a section of its own (%s), which the test "
-                        "framework would take for its own tests or report hooks. Remove "
-                        "__attribute__((section(...))).", info.bad_sections.v[0])
-            : xasprintf("it has code that runs when the program loads (section %s: "
-                        "__attribute__((constructor)) or destructor, or similar). Such code "
-                        "would run inside the test runner: remove the attribute.",
+        msg = xasprintf("its object file has a section %s. Only code and data are accepted "
+                        "(.text, .rodata, .data, .bss and what the compiler adds to them): "
+                        "no __attribute__((constructor)), destructor or section(...), no "
+                        "top-level asm that adds sections, no -flto bytecode.",
                         info.bad_sections.v[0]);
     else if (info.ifuncs.n)
         msg = xasprintf("it defines %s as an IFUNC (its resolver would run when the program "
                         "loads): remove __attribute__((ifunc)).", info.ifuncs.v[0]);
-    for (size_t i = 0; !msg && i < info.undefined.n; i++)
-        if (forbidden_ref(lab, info.undefined.v[i]))
-            msg = xasprintf("it calls %s, which belongs to the test framework or the dynamic "
-                            "loader; your code may not call it. Remove that call.",
-                            info.undefined.v[i]);
     for (size_t i = 0; !msg && i < lab->api.n; i++)
         if (!strv_has(&info.defined_funcs, lab->api.v[i]))
             msg = xasprintf("it does not define %s (declared in %s). Every function of the "
@@ -382,45 +361,98 @@ static int copy_headers(const char *dir, const char *dst)
     return ret;
 }
 
-/* Links run, the tools and the helpers (trusted objects + the checked student object). */
-static int link_all(const struct lab *lab, const char *obj, const char *bin, struct lab_result *r)
+/* Links one program in the sandbox, as the sandbox user, from objects copied into a
+ * scratch directory: the linker only ever reads checked objects, and with LTO and the linker
+ * plugin off it links their machine code, not bytecode hidden in some section. The program
+ * ends up in bin, owned by the grader, so that code run later cannot replace it. */
+static int link_program(const char *bin, const char *name, const struct strv *objs,
+                        const struct strv *libs, char **err)
 {
-    for (size_t p = 0; p <= lab->prog_names.n; p++) {
-        struct strv argv = {0};
-        strv_add(&argv, "/usr/bin/gcc");
-        strv_add(&argv, "-o");
-        if (p == 0) {
-            strv_addf(&argv, "%s/run", bin);
-            for (size_t i = 0; i < lab->test_objs.n; i++)
-                strv_add(&argv, lab->test_objs.v[i]);
-        } else {
-            strv_addf(&argv, "%s/%s", bin, lab->prog_names.v[p - 1]);
-            strv_add(&argv, lab->prog_objs.v[p - 1]);
-        }
-        strv_add(&argv, obj);
-        if (p == 0) {
-            strv_add(&argv, "-lcriterion");
-            strv_add(&argv, "-lcjson");
-            strv_add(&argv, "-lseccomp");
-        }
-        for (size_t i = 0; i < lab->ldlibs.n; i++)
-            strv_add(&argv, lab->ldlibs.v[i]);
-        struct sbx_job job = {.argv = argv.v, .cwd = bin, .report_fd = -1, .out_keep = 64 << 10,
-                              .wall = LINK_WALL, .trusted = true};
-        struct sbx_result res;
-        sbx_run(&job, &res);
-        strv_free(&argv);
-        if (res.status != 0 || res.timed_out) {
-            char *out = shown(res.out);
-            reject(r, L_BUILD_FAILED, xasprintf("%s compiled, but linking it with the tests "
-                   "failed:\n%s", lab->file, out));
-            free(out);
-            sbx_result_free(&res);
+    char *dir = xasprintf("%s/link", bin), *out = xasprintf("%s/%s", bin, name);
+    struct strv argv = {0};
+    struct sbx_result res = {0};
+    int ret = -1;
+
+    remove_tree(dir);
+    if (mkdirs(dir, 0755) == -1)
+        die("%s: %s", dir, strerror(errno));
+    strv_add(&argv, "/usr/bin/gcc");
+    strv_add(&argv, "-fno-lto");
+    strv_add(&argv, "-fno-use-linker-plugin");
+    strv_add(&argv, "-o");
+    strv_add(&argv, name);
+    for (size_t i = 0; i < objs->n; i++) {
+        char *base = strrchr(objs->v[i], '/'), *copy = xasprintf("%s/%zu-%s", dir, i,
+                                                                   base ? base + 1 : objs->v[i]);
+        if (copy_file(objs->v[i], copy, 0644) == -1)
+            die("%s: cannot copy to %s: %s", objs->v[i], copy, strerror(errno));
+        sbx_own(copy);
+        strv_add(&argv, strrchr(copy, '/') + 1);
+        free(copy);
+    }
+    for (size_t i = 0; i < libs->n; i++)
+        strv_add(&argv, libs->v[i]);
+    sbx_own(dir);
+    run_step(argv.v, dir, LINK_WALL, &res);
+    char *linked = xasprintf("%s/%s", dir, name);
+    if (res.status != 0 || res.timed_out) {
+        char *shown_out = shown(res.out);
+        *err = xasprintf("linking %s failed (exit status %d%s):\n%s", name, res.status,
+                         res.timed_out ? ", over the time limit" : "", shown_out);
+        free(shown_out);
+    } else if (copy_file(linked, out, 0755) == -1) {
+        *err = xasprintf("%s: cannot copy the linked program to %s: %s", linked, out,
+                         strerror(errno));
+    } else {
+        ret = 0;
+    }
+    free(linked);
+    sbx_result_free(&res);
+    strv_free(&argv);
+    remove_tree(dir);
+    free(dir);
+    free(out);
+    return ret;
+}
+
+/* Links the tools and helpers (each its own object plus the student's). */
+static int link_programs(const struct lab *lab, const char *obj, const char *bin,
+                         struct lab_result *r)
+{
+    for (size_t p = 0; p < lab->prog_names.n; p++) {
+        struct strv objs = {0};
+        char *err = NULL;
+        strv_add(&objs, lab->prog_objs.v[p]);
+        strv_add(&objs, obj);
+        int ret = link_program(bin, lab->prog_names.v[p], &objs, &lab->ldlibs, &err);
+        strv_free(&objs);
+        if (ret == -1) {
+            warnx_("grader error: %s: %s", lab->name, err);
+            reject(r, L_BUILD_FAILED, xasprintf("%s compiled, but the grader could not link "
+                   "it with the lab's programs (a grader error, not yours):\n%s", lab->file,
+                   err));
+            free(err);
             return -1;
         }
-        sbx_result_free(&res);
     }
     return 0;
+}
+
+int student_link_tests(const struct lab *lab, const char *bindir, bool hidden, char **err)
+{
+    struct strv objs = {0}, libs = {0};
+    const struct strv *tests = hidden ? &lab->hidden_objs : &lab->public_objs;
+
+    for (size_t i = 0; i < tests->n; i++)
+        strv_add(&objs, tests->v[i]);
+    strv_addf(&objs, "%s/student-local.o", bindir);
+    strv_split(&libs, "-lcriterion -lcjson -lseccomp");
+    for (size_t i = 0; i < lab->ldlibs.n; i++)
+        strv_add(&libs, lab->ldlibs.v[i]);
+    int ret = link_program(bindir, "run", &objs, &libs, err);
+    strv_free(&objs);
+    strv_free(&libs);
+    return ret;
 }
 
 /* Runs gcc CFLAGS -I. args FILE in the sandbox in src, then checks its dependency list
@@ -469,11 +501,11 @@ static int compile_step(const struct lab *lab, const char *src, const char *args
 /* Checks the assembly for directives that read files, assembles it, and makes every global
  * except the API local: nothing the student defines (main, exit, write, malloc...) can
  * replace what the tests use. */
-static int assemble_and_localize(const struct lab *lab, const char *src, const char *bin,
+static int assemble_and_localize(const struct lab *lab, const char *src,
                                  struct lab_result *r, const char *local)
 {
     char *asmf = xasprintf("%s/student.s", src), *obj = xasprintf("%s/student.o", src);
-    char *keep = xasprintf("%s/api.txt", bin), *kg = xasprintf("--keep-global-symbols=%s", keep);
+    char *keep = xasprintf("%s/api.txt", src), *kg = xstrdup("--keep-global-symbols=api.txt");
     struct sbx_result res = {0};
     size_t alen;
     int ret = -1;
@@ -503,10 +535,13 @@ static int assemble_and_localize(const struct lab *lab, const char *src, const c
     if (write_file_atomic(keep, names.p, names.len) == -1)
         die("%s: %s", keep, strerror(errno));
     free(names.p);
-    char *oc[] = {"/usr/bin/objcopy", kg, obj, (char *)local, NULL};
-    struct sbx_job job = {.argv = oc, .cwd = bin, .report_fd = -1, .out_keep = 8192,
-                          .wall = LINK_WALL, .trusted = true};
-    sbx_run(&job, &res);
+    sbx_own(keep);
+    char *oc[] = {"/usr/bin/objcopy", kg, "student.o", "student-local.o", NULL};
+    run_step(oc, src, LINK_WALL, &res);
+    char *made = xasprintf("%s/student-local.o", src);
+    if (res.status == 0 && !res.timed_out && copy_file(made, local, 0644) == -1)
+        die("%s: cannot copy to %s: %s", made, local, strerror(errno));
+    free(made);
     if (res.status != 0 || res.timed_out) {
         char *out = shown(res.out);
         reject(r, L_BUILD_FAILED, xasprintf("objcopy failed on %s:\n%s", lab->file, out));
@@ -543,14 +578,14 @@ int student_build(struct lab *lab, const char *labdir, struct lab_result *r, cha
     if (warnings)
         r->message = xasprintf("Compiler warnings (the lab's Makefile treats them as errors):\n%s",
                                warnings);
-    if (assemble_and_localize(lab, src, bin, r, local) == -1)
+    if (assemble_and_localize(lab, src, r, local) == -1)
         goto out;
     if ((msg = check_object(lab, local))) {
         reject(r, L_REJECTED, xasprintf("Rejected: %s: %s", lab->file, msg));
         free(msg);
         goto out;
     }
-    if (link_all(lab, local, bin, r) == 0) {
+    if (link_programs(lab, local, bin, r) == 0) {
         *bindir = xstrdup(bin);
         ret = 0;
     }

@@ -10,21 +10,31 @@
 
 #define OBJ_MAX (64u << 20)
 
-static bool bad_section(const char *name, Elf64_Word type)
+/* The sections a compiled C file may have: code, data and what describes them. Anything
+ * else is refused: load-time code (.init_array, .ctors...), compiler bytecode the linker
+ * plugin would compile instead of the checked code (.gnu.lto_*), and named sections the test
+ * framework collects (cr_tst...). */
+static bool allowed_section(const char *name, Elf64_Word type)
 {
-    static const char *const prefixes[] = {".init_array", ".fini_array", ".preinit_array",
-                                           ".ctors", ".dtors"};
-    if (type == SHT_INIT_ARRAY || type == SHT_FINI_ARRAY || type == SHT_PREINIT_ARRAY)
-        return true;
-    if (strcmp(name, ".init") == 0 || strcmp(name, ".fini") == 0)
-        return true;
-    /* A section named like an identifier gets __start_/__stop_ symbols: that is how
-     * Criterion collects tests (cr_tst) and report hooks (cr_pof...). */
-    if (name[0] && name[0] != '.')
-        return true;
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+    static const char *const exact[] = {"", ".symtab", ".strtab", ".shstrtab", ".comment",
+                                        ".note.GNU-stack", ".note.gnu.property", ".eh_frame",
+                                        ".rela.eh_frame"};
+    static const char *const families[] = {".text", ".rodata", ".data", ".bss", ".tdata",
+                                           ".tbss"};
+
+    if (type == SHT_INIT_ARRAY || type == SHT_FINI_ARRAY || type == SHT_PREINIT_ARRAY ||
+        type == SHT_GROUP)
+        return false;
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+        if (strcmp(name, exact[i]) == 0)
             return true;
+    if (strncmp(name, ".rela", 5) == 0)         /* relocations of an allowed section */
+        return allowed_section(name + 5, SHT_PROGBITS);
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
+        size_t n = strlen(families[i]);
+        if (strncmp(name, families[i], n) == 0 && (name[n] == '\0' || name[n] == '.'))
+            return true;
+    }
     return false;
 }
 
@@ -65,7 +75,7 @@ int elf_inspect(const char *path, struct elf_info *info, char *err, size_t errle
         if (!name)
             continue;
         strv_add(&info->sections, name);
-        if (bad_section(name, sh[i].sh_type))
+        if (!allowed_section(name, sh[i].sh_type))
             strv_add(&info->bad_sections, name);
         if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
             continue;

@@ -80,16 +80,17 @@ struct lab {
     char  *dir;             /* labs/lab1-fileio, relative to the root */
     char  *file, *header;   /* mapfile.c, mapfile.h */
     struct strv api, tools, helpers, ldlibs;
-    struct strv tests;      /* test sources, relative to the root */
+    struct strv tests;      /* test sources, relative to the root: public ones first */
+    size_t npublic;         /* how many of them are public (from labs/DIR/tests) */
     bool   has_hidden;      /* private tests are part of this run */
     struct rubric_row *rows;
     size_t nrows;
     int    max_points;
     char  *skip;            /* non-NULL: why the lab is not graded */
     /* compiled harness side (build.c) */
-    struct strv test_objs;  /* tests + mmtest + mmreport */
+    struct strv public_objs, hidden_objs;  /* each test binary's objects: its tests, the
+                                               lab's test utilities, the test layer */
     struct strv prog_names, prog_objs;   /* tools and helpers, parallel vectors */
-    struct strv harness_syms;            /* globals defined by the harness objects */
 };
 
 int  labs_load(struct lab *labs, int max);           /* returns the number of labs found */
@@ -155,6 +156,10 @@ int  harness_build(struct lab *lab);                 /* compile (or reuse) the h
  * *bindir is the directory holding run, tools and helpers. Returns 0, or sets
  * r->state and r->message and returns -1. */
 int  student_build(struct lab *lab, const char *labdir, struct lab_result *r, char **bindir);
+/* Links bindir/run: the public tests, or the hidden ones (linked only once the public tests
+ * have run, so that student code in the public run cannot read the hidden tests). Returns 0,
+ * or -1 with *err set (a grader error: the student object was already checked). */
+int  student_link_tests(const struct lab *lab, const char *bindir, bool hidden, char **err);
 
 struct elf_info {
     struct strv sections;   /* names */

@@ -128,6 +128,7 @@ int labs_load(struct lab *labs, int max)
         char *pub = xasprintf("%s/tests", lab->dir), *hid = xasprintf("harness/tests/%s", lab->name);
         add_sources(&lab->tests, pub);
         size_t npub = lab->tests.n;
+        lab->npublic = npub;
         if (!cfg.public_only)
             add_sources(&lab->tests, hid);
         lab->has_hidden = lab->tests.n > npub;

@@ -1,5 +1,7 @@
-/* run.c - runs each test of a lab on its own (`run --filter suite/name -j1`) in the sandbox,
- * so every test has its own time limit, output capture and verdict even when another hangs.
+/* run.c - runs a lab's tests in the sandbox: the public test binary first, then the hidden
+ * one, linked only after the public run (student code run by a public test cannot read the
+ * hidden tests). Each binary runs once (-j1); a test without a verdict runs again alone
+ * (`run --filter suite/name -j1`), with its own time limit and output capture.
  * The verdict comes only from the JSON Lines the report hook writes to MMTEST_REPORT_FD. */
 #include "grader.h"
 
@@ -227,7 +229,7 @@ static void run_one(const char *run, const char *workroot, struct test_result *t
  * without a verdict (the runner died or hung), and a failed public test when some test
  * printed something (its output could not be told apart), runs again alone (run_one), with
  * its own limits and output capture. */
-static void run_all(const char *run, const char *workroot, struct lab_result *r)
+static void run_all(const char *run, const char *workroot, struct lab_result *r, bool hidden)
 {
     char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
     char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
@@ -248,7 +250,7 @@ static void run_all(const char *run, const char *workroot, struct lab_result *r)
     bool quiet = !printed[0] && !res.out_cut;
     for (size_t i = 0; i < r->ntests; i++) {
         struct test_result *t = &r->tests[i], probe = {.name = t->name};
-        if (t->note)
+        if (t->note || t->hidden != hidden)
             continue;
         parse_report(res.report, &probe, false, true);
         bool final = probe.status == T_PASSED ||
@@ -307,24 +309,22 @@ void lab_result_score(struct lab_result *r)
     }
 }
 
-int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
-                  struct lab_result *r)
+/* Matches the rubric rows of one binary (public or hidden) with the tests it lists. */
+static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab_result *r)
 {
-    char *run = xasprintf("%s/run", bindir), *err = NULL;
     struct strv names = {0};
-    double t0 = now_seconds();
+    char *err = NULL;
 
     if (list_tests(run, &names, &err) == -1) {
         warnx_("grader error: %s: %s --list failed: %s", lab->name, run, err);
+        free(r->message);
         r->message = xasprintf("The test binary could not list its tests:\n%s", err);
-        lab_result_not_run(r, "the test binary did not start");
         free(err);
-        free(run);
         return -1;
     }
-    for (size_t i = 0; i < lab->nrows; i++) {
-        struct test_result *t = add_test(r, lab->rows[i].test, &lab->rows[i]);
-        if (!strv_has(&names, t->name)) {
+    for (size_t i = 0; i < r->ntests; i++) {
+        struct test_result *t = &r->tests[i];
+        if (t->hidden == hidden && t->row && !t->note && !strv_has(&names, t->name)) {
             warnx_("grader error: %s: rubric row %s names no test of the binary",
                    lab->name, t->name);
             t->note = xstrdup("grader error: no such test in the test binary");
@@ -334,13 +334,35 @@ int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
         if (!rubric_find(lab, names.v[i])) {
             warnx_("grader error: %s: test %s has no rubric row (worth 0 points)",
                    lab->name, names.v[i]);
-            add_test(r, names.v[i], NULL);
+            add_test(r, names.v[i], NULL)->hidden = hidden;
         }
+    strv_free(&names);
+    return 0;
+}
+
+/* Links and runs the public or the hidden tests. */
+static void run_phase(struct lab *lab, const char *bindir, const char *workroot, bool hidden,
+                      double t0, struct lab_result *r)
+{
+    char *run = xasprintf("%s/run", bindir), *err = NULL;
+
+    if (student_link_tests(lab, bindir, hidden, &err) == -1 ||
+        match_tests(lab, run, hidden, r) == -1) {
+        if (err)
+            warnx_("grader error: %s: %s", lab->name, err);
+        for (size_t i = 0; i < r->ntests; i++)
+            if (r->tests[i].hidden == hidden && !r->tests[i].note)
+                r->tests[i].note = xstrdup("grader error: the test binary could not be built "
+                                           "or started (not your code's fault)");
+        free(err);
+        free(run);
+        return;
+    }
     if (!cfg.each_test)
-        run_all(run, workroot, r);
+        run_all(run, workroot, r, hidden);
     for (size_t i = 0; i < r->ntests && !sbx_interrupted; i++) {
         struct test_result *t = &r->tests[i];
-        if (t->note || t->status != T_NOTRUN)
+        if (t->note || t->status != T_NOTRUN || t->hidden != hidden)
             continue;
         if (now_seconds() - t0 > cfg.lab_timeout) {
             t->note = xasprintf("not run: the lab's time budget (%.0f s) was used up by "
@@ -351,9 +373,21 @@ int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
         if (cfg.verbose)
             fprintf(stderr, "mmgrade: %s %s: %s\n", lab->name, t->name, status_word(t->status));
     }
-    strv_free(&names);
+    unlink(run);
+    free(run);
+}
+
+int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
+                  struct lab_result *r)
+{
+    double t0 = now_seconds();
+
+    for (size_t i = 0; i < lab->nrows; i++)
+        add_test(r, lab->rows[i].test, &lab->rows[i]);
+    run_phase(lab, bindir, workroot, false, t0, r);
+    if (lab->has_hidden && !sbx_interrupted)
+        run_phase(lab, bindir, workroot, true, t0, r);
     lab_result_score(r);
     r->seconds = now_seconds() - t0;
-    free(run);
     return 0;
 }
