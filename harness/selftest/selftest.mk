@@ -22,6 +22,13 @@ test-selftest: deps $(BUILD)/bin/mmgrade $(BUILD)/selftest/gsresult $(addsuffix 
 	$(Q)$(SELFTEST_DIR)/run-selftest
 
 TEST_TARGETS += test-selftest
+
+# The same checks of scores and of the hostile corpus in plain isolation: what hosted graders
+# without user namespaces (Gradescope, CI containers) run.
+test-selftest-plain: deps $(BUILD)/bin/mmgrade $(BUILD)/selftest/gsresult $(addsuffix -tests,$(LABS))
+	$(Q)SELFTEST_ISOLATION=plain SELFTEST_ONLY="reference starter hostile" $(SELFTEST_DIR)/run-selftest
+
+TEST_TARGETS += test-selftest-plain
 ALL_TARGETS  += $(BUILD)/selftest/gsresult
 
 # Every mutant, directly (its named test alone must fail); run-selftest samples mmgrade.
