@@ -77,7 +77,7 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
         }
         r->source = found[i] ? xstrdup(found[i]) : NULL;
         grade_lab(&labs[i], scratch, found[i], r);
-        if (cfg.verbose || !cfg.out)
+        if (cfg.verbose || (cfg.progress && !cfg.out))
             fprintf(stderr, "mmgrade: %s: %s: %d/%d in %.1f s\n", g->name, labs[i].name,
                     r->score, r->max, r->seconds);
         g->score += r->score;

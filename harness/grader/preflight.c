@@ -1,0 +1,122 @@
+/* preflight.c - before grading anything, checks that the sandbox uid can reach what grading
+ * needs (the tree, the compiled harness, the scratch directory, the compiler) and can run
+ * the compiler. Otherwise every student would get a zero for the grader's environment, e.g.
+ * a tree under a 0700 home directory while the tests run as another uid. */
+#include "grader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define COMPILER "/usr/bin/gcc"
+
+static void grader_error(const char *fmt, const char *a, const char *b)
+{
+    fputs("mmgrade: grader error: ", stderr);
+    fprintf(stderr, fmt, a, b);
+    fputs("\nThis is not a verdict on any submission: nothing was graded.\n", stderr);
+    exit(1);
+}
+
+static bool searchable(const struct stat *st, uid_t uid)
+{
+    if (st->st_uid == uid)
+        return st->st_mode & S_IXUSR;
+    if (st->st_gid == (gid_t)uid)       /* the sandbox's gid is its uid, no other groups */
+        return st->st_mode & S_IXGRP;
+    return st->st_mode & S_IXOTH;
+}
+
+/* The first directory on path ("/", "/a", "/a/b", ...) the sandbox uid cannot search, or
+ * NULL; *mode gets its permission bits. */
+static char *blocking_dir(const char *path, mode_t *mode)
+{
+    char *p = xstrdup(path);
+    size_t len = strlen(p);
+
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && p[i] != '/')
+            continue;
+        char saved = p[i];
+        p[i] = '\0';
+        const char *dir = i == 0 ? "/" : p;
+        struct stat st;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && !searchable(&st, sbx_uid())) {
+            char *blocked = xstrdup(dir);
+            *mode = st.st_mode & 07777;
+            free(p);
+            return blocked;
+        }
+        p[i] = saved;
+    }
+    free(p);
+    return NULL;
+}
+
+static void check_reachable(const char *what, const char *path)
+{
+    mode_t mode;
+    char *dir = blocking_dir(path, &mode);
+
+    if (!dir)
+        return;
+    char *why = xasprintf("%s has mode %04o: no search permission for the sandbox uid %u",
+                          dir, (unsigned)mode, (unsigned)sbx_uid());
+    fprintf(stderr, "mmgrade: grader error: the tests run as uid %u, which cannot reach %s "
+            "(%s): %s.\nGive every directory above it search permission for others "
+            "(chmod o+x DIR), move the tree, or set TMPDIR.\n", (unsigned)sbx_uid(), what,
+            path, why);
+    fputs("This is not a verdict on any submission: nothing was graded.\n", stderr);
+    exit(1);
+}
+
+/* Runs the compiler as the sandbox uid in a scratch directory made as grading makes one. */
+static void check_compiler_runs(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *scratch = xasprintf("%s/mmgrade-preflight.XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(scratch))
+        grader_error("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
+    char *work = xasprintf("%s/work", scratch);
+    if (chmod(scratch, 0711) == -1 || mkdir(work, 0700) == -1 || sbx_own(work) == -1)
+        grader_error("%s: cannot prepare a scratch directory: %s", work, strerror(errno));
+
+    char *argv[] = {COMPILER, "--version", NULL};
+    struct sbx_job job = {.argv = argv, .cwd = work, .report_fd = -1, .out_keep = 4096,
+                          .wall = 30, .cpu = 30, .as = 2ul << 30, .fsize = 1 << 20,
+                          .nofile = 64, .nproc = 16};
+    struct sbx_result res;
+    sbx_run(&job, &res);
+    bool ok = !res.timed_out && res.status == 0;
+    char *out = xstrdup(res.out ? res.out : "");
+    sbx_result_free(&res);
+    remove_tree(scratch);
+    if (!ok && !sbx_interrupted) {
+        sanitize_text(out);
+        char *nl = strchr(out, '\n');
+        if (nl)
+            *nl = '\0';
+        char *what = xasprintf("%s --version in %s", COMPILER, work);
+        grader_error("the sandbox could not run %s: %s", what,
+                     *out ? out : "no output (the command could not start)");
+    }
+    free(out);
+    free(work);
+    free(scratch);
+}
+
+void preflight_sandbox(void)
+{
+    const char *base = getenv("TMPDIR");
+
+    if (sbx_uid() != geteuid()) {       /* the tests run as another uid: can it get there? */
+        check_reachable("the mmap-labs tree", cfg.root);
+        check_reachable("the compiled harness", cfg.cache);
+        check_reachable("the scratch directory's parent (TMPDIR)", base && *base ? base : "/tmp");
+        check_reachable("the compiler", COMPILER);
+    }
+    check_compiler_runs();
+}
