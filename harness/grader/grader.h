@@ -227,8 +227,8 @@ char *csv_name(const char *name);       /* the name as a CSV field */
 const char *format_extension(enum format fmt);
 
 /* ---- Checks that the sandbox can work here (preflight.c) ---------------------------- */
-/* Exits 1 with the cause and the path when the sandbox uid cannot reach the tree, the
- * compiled harness, the scratch directory or the compiler: a grader error, never a zero. */
+/* Exits 1 with the cause and the path when the sandbox uid cannot reach the scratch
+ * directory or the compiler, or cannot run it there: a grader error, never a zero. */
 void preflight_sandbox(void);
 
 /* ---- Batch (batch.c) ------------------------------------------------------------------ */

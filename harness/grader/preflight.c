@@ -1,6 +1,5 @@
 /* preflight.c - before grading anything, checks that the sandbox uid can reach what grading
- * needs (the tree, the compiled harness, the scratch directory, the compiler) and can run
- * the compiler. Otherwise every student would get a zero for the grader's environment, e.g.
+ * needs (the scratch directory and the compiler) and can run the compiler there. Otherwise every student would get a zero for the grader's environment, e.g.
  * a tree under a 0700 home directory while the tests run as another uid. */
 #include "grader.h"
 
@@ -67,8 +66,8 @@ static void check_reachable(const char *what, const char *path)
                           dir, (unsigned)mode, (unsigned)sbx_uid());
     fprintf(stderr, "mmgrade: grader error: the tests run as uid %u, which cannot reach %s "
             "(%s): %s.\nGive every directory above it search permission for others "
-            "(chmod o+x DIR), move the tree, or set TMPDIR.\n", (unsigned)sbx_uid(), what,
-            path, why);
+            "(chmod o+x DIR), or set TMPDIR to a directory it can reach.\n",
+            (unsigned)sbx_uid(), what, path, why);
     fputs("This is not a verdict on any submission: nothing was graded.\n", stderr);
     exit(1);
 }
@@ -112,10 +111,10 @@ void preflight_sandbox(void)
 {
     const char *base = getenv("TMPDIR");
 
-    if (sbx_uid() != geteuid()) {       /* the tests run as another uid: can it get there? */
-        check_reachable("the mmap-labs tree", cfg.root);
-        check_reachable("the compiled harness", cfg.cache);
-        check_reachable("the scratch directory's parent (TMPDIR)", base && *base ? base : "/tmp");
+    /* The grader copies the tree's headers and its compiled tests into the scratch
+     * directory: the sandbox uid needs that directory and the compiler, not the tree. */
+    if (sbx_uid() != geteuid()) {
+        check_reachable("TMPDIR, where the scratch directories go", base && *base ? base : "/tmp");
         check_reachable("the compiler", COMPILER);
     }
     check_compiler_runs();
