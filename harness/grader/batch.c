@@ -248,6 +248,12 @@ static void write_gradebook(struct entry *es, int n, struct lab *labs, int nlabs
             if (!row_of_this_run(line, es, n))
                 buf_printf(&b, "%.*s", (int)(end - line), line);
         }
+    } else if (old && strncmp(old, header, strlen(header) - 2) == 0 &&
+               old[strlen(header) - 2] == '\n') {
+        /* Its rows are keyed by the lossy names of earlier versions: none can be trusted. */
+        warnx_("%s: written by an earlier mmgrade (other names, LF line ends): rewritten with "
+               "this run's rows only; grade the whole class with this --out to list everyone",
+               path);
     } else if (old) {
         warnx_("%s: other columns than this run's: rewritten with this run's rows only", path);
     }
