@@ -1,5 +1,6 @@
 /* preflight.c - before grading anything, checks that the sandbox uid can reach what grading
- * needs (the scratch directory and the compiler) and can run the compiler there. Otherwise every student would get a zero for the grader's environment, e.g.
+ * needs (the scratch directory and the compiler) and can run the compiler and a program
+ * placed in the scratch directory. Otherwise every student would get a zero for the grader's environment, e.g.
  * a tree under a 0700 home directory while the tests run as another uid. */
 #include "grader.h"
 
@@ -72,37 +73,52 @@ static void check_reachable(const char *what, const char *path)
     exit(1);
 }
 
-/* Runs the compiler as the sandbox uid in a scratch directory made as grading makes one. */
-static void check_compiler_runs(void)
+/* Runs argv as the sandbox uid in work; NULL, or the first line of what went wrong. */
+static char *sandbox_fails(char **argv, const char *work)
+{
+    struct sbx_job job = {.argv = argv, .cwd = work, .report_fd = -1, .out_keep = 4096,
+                          .wall = 30, .cpu = 30, .as = 2ul << 30, .fsize = 1 << 20,
+                          .nofile = 64, .nproc = 16};
+    struct sbx_result res;
+
+    sbx_run(&job, &res);
+    char *why = NULL;
+    if (res.timed_out || res.status != 0) {
+        why = xstrdup(res.out && res.out[0] ? res.out : "no output (it could not start)");
+        sanitize_text(why);
+        char *nl = strchr(why, '\n');
+        if (nl)
+            *nl = '\0';
+    }
+    sbx_result_free(&res);
+    return why;
+}
+
+/* Runs the compiler, and a program placed in the scratch directory as grading places the
+ * test binaries (a noexec TMPDIR stops only that), as the sandbox uid. */
+static void check_sandbox_runs(void)
 {
     const char *base = getenv("TMPDIR");
     char *scratch = xasprintf("%s/mmgrade-preflight.XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(scratch))
         grader_error("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
-    char *work = xasprintf("%s/work", scratch);
-    if (chmod(scratch, 0711) == -1 || mkdir(work, 0700) == -1 || sbx_own(work) == -1)
+    char *work = xasprintf("%s/work", scratch), *prog = xasprintf("%s/probe", work);
+    if (chmod(scratch, 0711) == -1 || mkdir(work, 0700) == -1 || sbx_own(work) == -1 ||
+        copy_file("/bin/true", prog, 0755) == -1)
         grader_error("%s: cannot prepare a scratch directory: %s", work, strerror(errno));
 
-    char *argv[] = {COMPILER, "--version", NULL};
-    struct sbx_job job = {.argv = argv, .cwd = work, .report_fd = -1, .out_keep = 4096,
-                          .wall = 30, .cpu = 30, .as = 2ul << 30, .fsize = 1 << 20,
-                          .nofile = 64, .nproc = 16};
-    struct sbx_result res;
-    sbx_run(&job, &res);
-    bool ok = !res.timed_out && res.status == 0;
-    char *out = xstrdup(res.out ? res.out : "");
-    sbx_result_free(&res);
+    char *cc_argv[] = {COMPILER, "--version", NULL}, *prog_argv[] = {prog, NULL};
+    char *cc_fails = sandbox_fails(cc_argv, work);
+    char *prog_fails = cc_fails ? NULL : sandbox_fails(prog_argv, work);
     remove_tree(scratch);
-    if (!ok && !sbx_interrupted) {
-        sanitize_text(out);
-        char *nl = strchr(out, '\n');
-        if (nl)
-            *nl = '\0';
-        char *what = xasprintf("%s --version in %s", COMPILER, work);
-        grader_error("the sandbox could not run %s: %s", what,
-                     *out ? out : "no output (the command could not start)");
-    }
-    free(out);
+    if (sbx_interrupted)
+        exit(1);
+    if (cc_fails)
+        grader_error("the sandbox could not run " COMPILER " --version in %s: %s", work, cc_fails);
+    if (prog_fails)
+        grader_error("the sandbox could not run a program in the scratch directory %s (is "
+                     "TMPDIR on a noexec file system?): %s", work, prog_fails);
+    free(prog);
     free(work);
     free(scratch);
 }
@@ -117,5 +133,5 @@ void preflight_sandbox(void)
         check_reachable("TMPDIR, where the scratch directories go", base && *base ? base : "/tmp");
         check_reachable("the compiler", COMPILER);
     }
-    check_compiler_runs();
+    check_sandbox_runs();
 }
