@@ -89,6 +89,10 @@ static int parse_options(int argc, char **argv, struct bench_opts *o)
     *o = (struct bench_opts){ .max_size = BC_MAX_SIZE, .min_sample = BC_MIN_SAMPLE_S,
                               .workloads = WL_ALL, .dir = "build/bench/data",
                               .out = "build/bench", .tty = isatty(STDERR_FILENO) };
+    /* The progress line is redrawn with an erase-line escape, which TERM=dumb lacks. */
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        o->tty = 0;
     argv[0] = "mmbench";                /* getopt's messages name the program, not its path */
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
