@@ -113,7 +113,8 @@ help:
 	@echo "make grade SUB=path   grade one submission (directory, .tar.gz or .zip)"
 	@echo "make bench | plot [FULL=1]   timing data and gnuplot figures"
 	@echo "make handouts | pdf | dist     handouts (HTML, PDF with wkhtmltopdf), student kit"
-	@echo "make gradescope | autolab      hosted-grader packages under $(BUILD)/"
+	@echo "make gradescope [LAB=N] [HIDDEN=visible]   one Gradescope autograder.zip per lab"
+	@echo "make autolab [AUTOLAB_LAB=N]   Autolab's autograde files under $(BUILD)/autolab"
 	@echo "make clean       remove $(BUILD)/"
 	@echo "V=1              show the full commands"
 

@@ -28,7 +28,8 @@ static const char *usage =
     "  --rounds N      measured rounds (default 11 quick, 15 full; at least 11 is wise)\n"
     "  --max-size N    biggest file in bytes (K, M, G suffixes; default 1G)\n"
     "  --keep          leave the data files in DIR at the end\n"
-    "  --help          this text\n";
+    "  -h, --help      this text\n"
+    "  --version       the version\n";
 
 static char cleanup_path[2][4200];
 
@@ -80,14 +81,20 @@ static int parse_options(int argc, char **argv, struct bench_opts *o)
         { "only", required_argument, NULL, 'w' }, { "rounds", required_argument, NULL, 'r' },
         { "max-size", required_argument, NULL, 'm' }, { "keep", no_argument, NULL, 'k' },
         { "tiny", no_argument, NULL, 't' },     /* self-test only: not in --help */
-        { "help", no_argument, NULL, 'h' },     { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },     { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
     int c, rounds = 0;
 
     *o = (struct bench_opts){ .max_size = BC_MAX_SIZE, .min_sample = BC_MIN_SAMPLE_S,
                               .workloads = WL_ALL, .dir = "build/bench/data",
                               .out = "build/bench", .tty = isatty(STDERR_FILENO) };
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    /* The progress line is redrawn with an erase-line escape, which TERM=dumb lacks. */
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        o->tty = 0;
+    argv[0] = "mmbench";                /* getopt's messages name the program, not its path */
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'q': o->full = 0; break;
         case 'f': o->full = 1; break;
@@ -105,6 +112,7 @@ static int parse_options(int argc, char **argv, struct bench_opts *o)
                 return fprintf(stderr, "mmbench: --max-size: %s: not a size >= 4K\n", optarg), -1;
             break;
         case 'h': fputs(usage, stdout); exit(0);
+        case 'V': puts("mmbench (mmap-labs) 1.0"); exit(0);
         default: return -1;
         }
     }

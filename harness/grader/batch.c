@@ -23,6 +23,76 @@ struct entry {
     int    slot;
 };
 
+/* One submission's name at a level of detail: 0 its name (archive extension dropped), 1 its
+ * file name, 2 the path as given. */
+static char *entry_name(const char *path, int level)
+{
+    if (level == 0)
+        return submission_name(path);
+    if (level == 2)
+        return name_key(path);
+    char *p = xstrdup(path);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    char *name = name_key(strrchr(p, '/') ? strrchr(p, '/') + 1 : p);
+    free(p);
+    return name;
+}
+
+/* The gradebook key of each submission: its name; where two share one (alice.zip and
+ * alice.tgz, or two alice.tgz in different directories), their file names, then their paths
+ * as given. Never a made-up suffix: no row can carry a name another submission has. */
+static void name_entries(struct entry *es, int n)
+{
+    int *level = xcalloc((size_t)n, sizeof *level);
+
+    for (bool changed = true; changed; ) {
+        changed = false;
+        for (int i = 0; i < n; i++) {
+            free(es[i].name);
+            es[i].name = entry_name(es[i].path, level[i]);
+        }
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                if (strcmp(es[i].name, es[j].name) != 0)
+                    continue;
+                if (level[i] == 2 && level[j] == 2) {
+                    fprintf(stderr, "mmgrade: %s: the same submission is given twice\n",
+                            es[i].name);
+                    exit(2);
+                }
+                changed = true;
+                level[i] += level[i] < 2;
+                level[j] += level[j] < 2;
+            }
+    }
+    free(level);
+}
+
+/* The file name (without extension) of a submission's report and marker: its key when that
+ * is a plain file name; otherwise the key with '_' for other bytes, cut to 80 bytes, then '~'
+ * and a hash of the whole key. A plain key never holds '~', so no stem is another key's. */
+static char *report_stem(const char *key)
+{
+    size_t len = strlen(key);
+    bool plain = len > 0 && len <= 80 && key[0] != '.';
+
+    for (const char *c = key; *c && plain; c++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-", *c);
+    if (plain)
+        return xstrdup(key);
+    unsigned long long h = 14695981039346656037ull;
+    for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    char *stem = xasprintf("%.80s~%016llx", key, h);
+    for (char *c = stem; *c != '~'; c++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-", *c) ||
+            (c == stem && *c == '.'))
+            *c = '_';
+    return stem;
+}
+
 static char *config_key(const struct lab *labs, int nlabs)
 {
     struct buf b = {0};
@@ -74,6 +144,8 @@ static int grade_entry(struct entry *e, struct lab *labs, int nlabs, const char 
     sbx_init(e->slot);
     if (grade_submission(e->path, labs, nlabs, &g) == -1)
         return 1;                           /* interrupted: no report, no marker */
+    free(g.name);
+    g.name = xstrdup(e->name);              /* the gradebook key, in the report too */
     char *report = report_render(&g, cfg.format, false);
     if (write_file_atomic(e->report, report, strlen(report)) == -1) {
         warnx_("%s: %s", e->report, strerror(errno));
@@ -81,6 +153,7 @@ static int grade_entry(struct entry *e, struct lab *labs, int nlabs, const char 
     }
     cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddArrayToObject(root, "scores");
     cJSON_AddStringToObject(root, "submission", e->path);
+    cJSON_AddStringToObject(root, "name", e->name);
     cJSON_AddStringToObject(root, "fingerprint", e->fingerprint);
     cJSON_AddStringToObject(root, "config", key);
     for (int l = 0; l < g.nlabs; l++)
@@ -175,6 +248,12 @@ static void write_gradebook(struct entry *es, int n, struct lab *labs, int nlabs
             if (!row_of_this_run(line, es, n))
                 buf_printf(&b, "%.*s", (int)(end - line), line);
         }
+    } else if (old && strncmp(old, header, strlen(header) - 2) == 0 &&
+               old[strlen(header) - 2] == '\n') {
+        /* Its rows are keyed by the lossy names of earlier versions: none can be trusted. */
+        warnx_("%s: written by an earlier mmgrade (other names, LF line ends): rewritten with "
+               "this run's rows only; grade the whole class with this --out to list everyone",
+               path);
     } else if (old) {
         warnx_("%s: other columns than this run's: rewritten with this run's rows only", path);
     }
@@ -227,21 +306,17 @@ int batch_run(char **paths, int npaths, struct lab *labs, int nlabs)
     int jobs = cfg.jobs > 0 ? cfg.jobs : 1, running = 0, finished = 0, failures = 0;
     bool *busy = xcalloc((size_t)jobs, sizeof *busy);
 
+    for (int i = 0; i < npaths; i++)
+        es[i].path = paths[i];
+    name_entries(es, npaths);               /* may refuse the command line: before mkdir */
     if (mkdirs(cfg.out, 0755) == -1)
         die("%s: cannot create: %s", cfg.out, strerror(errno));
     for (int i = 0; i < npaths; i++) {
         struct entry *e = &es[i];
-        e->path = paths[i];
-        e->name = submission_name(paths[i]);
-        for (int j = 0, dup = 1; j < i; j++)       /* two alice.tgz in different dirs */
-            if (strcmp(es[j].name, e->name) == 0) {
-                char *n = xasprintf("%s-%d", submission_name(paths[i]), ++dup);
-                free(e->name);
-                e->name = n;
-                j = -1;
-            }
-        e->report = xasprintf("%s/%s.%s", cfg.out, e->name, format_extension(cfg.format));
-        e->marker = xasprintf("%s/%s.done", cfg.out, e->name);
+        char *stem = report_stem(e->name);
+        e->report = xasprintf("%s/%s.%s", cfg.out, stem, format_extension(cfg.format));
+        e->marker = xasprintf("%s/%s.done", cfg.out, stem);
+        free(stem);
         e->fingerprint = submission_fingerprint(paths[i]);
         if (!cfg.force && read_marker(e, key)) {
             e->done = e->skipped = true;

@@ -52,6 +52,33 @@ static void grade_lab(struct lab *lab, const char *scratch, const char *found,
     free(labdir);
 }
 
+/* Paths inside a submission (in notes and lab headers) and whatever a test printed end up in
+ * JSON, XML, CSV and on terminals: every string of the grade becomes printable UTF-8. */
+static void make_printable(struct grade *g)
+{
+    for (size_t i = 0; i < g->notes.n; i++)
+        sanitize_text(g->notes.v[i]);
+    for (int l = 0; l < g->nlabs; l++) {
+        struct lab_result *r = &g->labs[l];
+        if (r->source) {
+            char *key = name_key(r->source);
+            free(r->source);
+            r->source = key;
+        }
+        if (r->message)
+            sanitize_text(r->message);
+        for (size_t k = 0; k < r->ntests; k++) {
+            struct test_result *t = &r->tests[k];
+            for (size_t m = 0; m < t->messages.n; m++)
+                sanitize_text(t->messages.v[m]);
+            if (t->output)
+                sanitize_text(t->output);
+            if (t->note)
+                sanitize_text(t->note);
+        }
+    }
+}
+
 int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade *g)
 {
     char *found[MAX_LABS];
@@ -77,7 +104,7 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
         }
         r->source = found[i] ? xstrdup(found[i]) : NULL;
         grade_lab(&labs[i], scratch, found[i], r);
-        if (cfg.verbose || !cfg.out)
+        if (cfg.verbose || (cfg.progress && !cfg.out))
             fprintf(stderr, "mmgrade: %s: %s: %d/%d in %.1f s\n", g->name, labs[i].name,
                     r->score, r->max, r->seconds);
         g->score += r->score;
@@ -89,6 +116,7 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
     else if (remove_tree(scratch) == -1)
         warnx_("%s: could not remove the scratch directory: %s", scratch, strerror(errno));
     free(scratch);
+    make_printable(g);
     g->seconds = now_seconds() - t0;
     return sbx_interrupted ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #define MAX_LABS 9
+#define MMLABS_VERSION "1.0"      /* printed by every tool's --version */
 
 /* ---- Small utilities (util.c) --------------------------------------------------------- */
 struct strv { char **v; size_t n, cap; };   /* a growable vector of owned strings */
@@ -44,6 +45,8 @@ int    remove_tree(const char *path);       /* never follows symlinks; 0 or -1 *
 bool   path_is_under(const char *path, const char *dir);
 char  *first_lines(const char *text, int nlines, size_t maxbytes, bool *cut);
 void   sanitize_text(char *s);              /* control bytes except \n \t become '?' */
+char  *name_key(const char *raw);           /* a name as printable UTF-8, injectively */
+bool   color_wanted(int fd);                /* a terminal, NO_COLOR unset, TERM not dumb */
 bool   has_suffix(const char *s, const char *suffix);
 
 /* ---- Configuration (main.c) ----------------------------------------------------------- */
@@ -57,6 +60,8 @@ struct config {
     int    jobs;
     char  *out;             /* batch output directory, NULL: report on stdout */
     bool   force, public_only, keep, strict, color;
+    bool   progress;        /* per-lab lines and the summary on stderr (a person reads it) */
+    const char *hidden_visibility;   /* Gradescope visibility of hidden tests */
     bool   each_test;       /* every test in its own run (default: one run, then re-runs) */
     double test_timeout;    /* wall seconds per test run */
     double lab_timeout;     /* wall seconds for all tests of one lab */
@@ -225,6 +230,11 @@ char *csv_header(const struct lab *labs, int nlabs);
 char *csv_row(const char *name, const int *scores, int nlabs, int total);
 char *csv_name(const char *name);       /* the name as a CSV field */
 const char *format_extension(enum format fmt);
+
+/* ---- Checks that the sandbox can work here (preflight.c) ---------------------------- */
+/* Exits 1 with the cause and the path when the sandbox uid cannot reach the scratch
+ * directory or the compiler, or cannot run it there: a grader error, never a zero. */
+void preflight_sandbox(void);
 
 /* ---- Batch (batch.c) ------------------------------------------------------------------ */
 int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs);

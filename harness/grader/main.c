@@ -28,12 +28,16 @@ static void usage(FILE *f)
           "  --lab-timeout S         wall-clock budget for all tests of one lab (default 300)\n"
           "  --each-test             run every test alone (default: one run, reruns where needed)\n"
           "  --isolation auto|bwrap|plain   sandbox: bubblewrap if it works (auto), or rlimits\n"
-          "  --color auto|always|never      colour in the text report (auto: on a terminal)\n"
+          "  --color auto|always|never      colour in the text report (auto: on a terminal,\n"
+          "                          unless NO_COLOR is set or TERM=dumb)\n"
+          "  --hidden-visibility V   Gradescope: when students see hidden tests: after_published\n"
+          "                          (default), after_due_date or visible\n"
           "  --root DIR              the mmap-labs tree (default: found from the binary)\n"
           "  --strict                exit 1 on grader errors (rubric and tests disagree)\n"
           "  --keep                  keep the scratch directories (debugging)\n"
           "  -v, --verbose           print each step on stderr\n"
           "  -h, --help              this help\n"
+          "  --version               the version\n"
           "Exit status: 0 graded (whatever the score), 1 the grader failed, 2 usage;\n"
           "stopped by SIGINT, SIGTERM or SIGHUP: ends by that signal (130 after Ctrl-C),\n"
           "keeping the reports already finished (run it again to resume).\n", f);
@@ -88,6 +92,8 @@ static char *find_root(void)
     die("cannot find the mmap-labs tree (labs/): use --root DIR");
 }
 
+static bool lab_named[MAX_LABS + 1];    /* asked for by number: it must exist */
+
 static void parse_labs(const char *arg)
 {
     if (strcmp(arg, "all") == 0) {
@@ -101,7 +107,7 @@ static void parse_labs(const char *arg)
         long n = strtol(strncmp(w, "lab", 3) == 0 ? w + 3 : w, &end, 10);
         if (*end || n < 1 || n > MAX_LABS)
             usage_error("--lab: '%s' is not 1, 2, 3 or all", arg);
-        cfg.lab_selected[n] = true;
+        cfg.lab_selected[n] = lab_named[n] = true;
     }
     free(copy);
 }
@@ -125,6 +131,7 @@ static int parse_options(int argc, char **argv)
         {"isolation", required_argument, 0, 'i'}, {"color", required_argument, 0, 'c'},
         {"root", required_argument, 0, 'r'}, {"strict", no_argument, 0, 's'},
         {"keep", no_argument, 0, 'k'}, {"each-test", no_argument, 0, 'e'}, {"verbose", no_argument, 0, 'v'},
+        {"hidden-visibility", required_argument, 0, 'H'}, {"version", no_argument, 0, 'V'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     static const char *const formats[] = {"text", "gradescope", "autolab", "junit", "csv"};
     const char *color = "auto";
@@ -133,6 +140,8 @@ static int parse_options(int argc, char **argv)
 
     cfg.jobs = 1;
     cfg.lab_timeout = 300;
+    cfg.hidden_visibility = "after_published";
+    argv[0] = "mmgrade";                /* getopt's messages name the program, not its path */
     while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
         switch (c) {
         case 'l': parse_labs(optarg); any_lab = true; break;
@@ -174,7 +183,15 @@ static int parse_options(int argc, char **argv)
         case 'k': cfg.keep = true; break;
         case 'e': cfg.each_test = true; break;
         case 'v': cfg.verbose++; break;
+        case 'H':
+            if (strcmp(optarg, "after_published") && strcmp(optarg, "after_due_date") &&
+                strcmp(optarg, "visible"))
+                usage_error("--hidden-visibility: '%s' is not after_published, after_due_date "
+                            "or visible", optarg);
+            cfg.hidden_visibility = optarg;
+            break;
         case 'h': usage(stdout); exit(0);
+        case 'V': printf("mmgrade (mmap-labs) %s\n", MMLABS_VERSION); exit(0);
         default: fputs("Try 'mmgrade --help'.\n", stderr); exit(2);
         }
     }
@@ -182,8 +199,12 @@ static int parse_options(int argc, char **argv)
         usage_error("%s", "no SUBMISSION given");
     if (!any_lab)
         parse_labs("all");
-    cfg.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1) &&
+    cfg.color = !strcmp(color, "always") || (!strcmp(color, "auto") && color_wanted(1) &&
                                              cfg.format == FMT_TEXT && !cfg.out);
+    /* Progress and the closing summary go to stderr only for a person watching it while the
+     * report goes elsewhere: never into a report on the same terminal (it ends with the
+     * score already), nor into a log that also captures stdout (Autolab, 2>&1 | tee). */
+    cfg.progress = cfg.verbose || (isatty(2) && !isatty(1));
     return optind;
 }
 
@@ -192,6 +213,16 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
 {
     int nlabs = labs_load(labs, MAX_LABS);
 
+    for (int n = 1; n <= MAX_LABS; n++) {
+        bool exists = false;
+        for (int i = 0; i < nlabs; i++)
+            exists |= labs[i].num == n;
+        if (lab_named[n] && !exists) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", n);
+            usage_error("--lab: there is no lab %s in this tree (labs/lab*/lab.mk)", num);
+        }
+    }
     for (int i = 0; i < nlabs; i++) {
         struct lab *lab = &labs[i];
         if (!cfg.lab_selected[lab->num] || lab->skip) {
@@ -248,6 +279,7 @@ int main(int argc, char **argv)
 
     int nlabs = prepare_labs(labs, &grader_failed);
     sbx_init(0);
+    preflight_sandbox();
     int ret;
     if (cfg.out) {
         ret = batch_run(argv + first, argc - first, labs, nlabs);
@@ -258,7 +290,10 @@ int main(int argc, char **argv)
             char *report = report_render(&g, cfg.format, cfg.color);
             fputs(report, stdout);
             free(report);
-            fprintf(stderr, "mmgrade: %s: %d/%d in %.1f s\n", g.name, g.score, g.max, g.seconds);
+            fflush(stdout);
+            if (cfg.progress)
+                fprintf(stderr, "mmgrade: %s: %d/%d in %.1f s\n", g.name, g.score, g.max,
+                        g.seconds);
         } else {
             warnx_("interrupted");
         }

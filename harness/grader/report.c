@@ -152,6 +152,8 @@ static const char *test_status(const struct test_result *t)
     return t->status == T_PASSED ? "passed" : "failed";
 }
 
+/* Gradescope renders an output without output_format like Rails' simple_format, which drops
+ * "<string.h>" from compiler messages and the alignment of carets: every output is "text". */
 static char *render_gradescope(const struct grade *g)
 {
     cJSON *root = cJSON_CreateObject(), *tests;
@@ -159,6 +161,7 @@ static char *render_gradescope(const struct grade *g)
 
     cJSON_AddNumberToObject(root, "score", g->score);
     cJSON_AddNumberToObject(root, "max_score", g->max);
+    buf_printf(&summary, "Submission: %s\n", g->name);
     for (size_t i = 0; i < g->notes.n; i++)
         buf_printf(&summary, "note: %s\n", g->notes.v[i]);
     for (int l = 0; l < g->nlabs; l++) {
@@ -169,6 +172,9 @@ static char *render_gradescope(const struct grade *g)
     }
     buf_printf(&summary, "isolation: %s\nScore: %d/%d\n", g->isolation, g->score, g->max);
     cJSON_AddStringToObject(root, "output", summary.p);
+    cJSON_AddStringToObject(root, "output_format", "text");
+    cJSON_AddStringToObject(root, "test_output_format", "text");
+    cJSON_AddStringToObject(root, "test_name_format", "text");
     cJSON_AddStringToObject(root, "visibility", "visible");
     cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
     tests = cJSON_AddArrayToObject(root, "tests");
@@ -188,8 +194,11 @@ static char *render_gradescope(const struct grade *g)
             cJSON_AddNumberToObject(o, "max_score", t->max);
             cJSON_AddStringToObject(o, "status", test_status(t));
             cJSON_AddStringToObject(o, "output", out.p ? out.p : "");
-            /* Hidden tests appear once grades are published, without their details. */
-            cJSON_AddStringToObject(o, "visibility", t->hidden ? "after_published" : "visible");
+            cJSON_AddStringToObject(o, "output_format", "text");
+            /* Hidden tests never show their messages; when they show at all is the
+             * instructor's choice (--hidden-visibility, instructor guide "Gradescope"). */
+            cJSON_AddStringToObject(o, "visibility", t->hidden ? cfg.hidden_visibility
+                                                               : "visible");
             cJSON_AddItemToArray(tests, o);
             free(out.p);
             free(name);
@@ -219,51 +228,100 @@ static void xml_escape(struct buf *b, const char *s)
     }
 }
 
+/* JUnit's two kinds of bad outcome: a <failure> is a check that did not hold; an <error>
+ * is a test that could not finish (crash, time limit, no report) or was never run because
+ * the file is missing, rejected or does not compile. */
+static bool junit_error(enum tstatus st)
+{
+    return st == T_CRASHED || st == T_TIMEOUT || st == T_NOREPORT || st == T_NOTRUN;
+}
+
+static void junit_property(struct buf *b, const char *name, const char *value)
+{
+    buf_puts(b, "      <property name=\"");
+    xml_escape(b, name);
+    buf_puts(b, "\" value=\"");
+    xml_escape(b, value);
+    buf_puts(b, "\"/>\n");
+}
+
+/* Points have no attribute in the Jenkins xUnit schema (junit-10.xsd): they are properties
+ * of the suite, "points" for the lab and "points SUITE/TEST" for each test, as "N/M". */
+static void junit_properties(struct buf *b, const struct grade *g, const struct lab_result *r)
+{
+    char value[64];
+
+    buf_puts(b, "    <properties>\n");
+    junit_property(b, "submission", g->name);
+    junit_property(b, "isolation", g->isolation);
+    snprintf(value, sizeof value, "%d/%d", r->score, r->max);
+    junit_property(b, "points", value);
+    for (size_t i = 0; i < r->ntests; i++) {
+        const struct test_result *t = &r->tests[i];
+        char *name = xasprintf("points %s", t->name);
+        snprintf(value, sizeof value, "%d/%d", t->points, t->max);
+        junit_property(b, name, value);
+        free(name);
+    }
+    buf_puts(b, "    </properties>\n");
+}
+
+static void junit_testcase(struct buf *b, const struct lab_result *r, const struct test_result *t)
+{
+    const char *slash = strchr(t->name, '/');
+
+    buf_printf(b, "    <testcase classname=\"%s.", r->lab->name);
+    char *suite = xasprintf("%.*s", slash ? (int)(slash - t->name) : (int)strlen(t->name),
+                            t->name);
+    xml_escape(b, suite);
+    free(suite);
+    buf_puts(b, "\" name=\"");
+    xml_escape(b, slash ? slash + 1 : t->name);
+    buf_printf(b, "\" time=\"%.3f\"", t->seconds);
+    if (t->status == T_PASSED) {
+        buf_puts(b, "/>\n");
+        return;
+    }
+    const char *kind = junit_error(t->status) ? "error" : "failure";
+    struct buf d = {0};
+    test_details(&d, t, "");
+    buf_printf(b, ">\n      <%s type=\"%s\" message=\"", kind, status_word(t->status));
+    xml_escape(b, t->note ? t->note : !t->hidden && t->messages.n ? t->messages.v[0]
+                                                                 : status_word(t->status));
+    buf_puts(b, "\">");
+    xml_escape(b, d.p ? d.p : "");
+    buf_printf(b, "</%s>\n    </testcase>\n", kind);
+    free(d.p);
+}
+
 static void render_junit(struct buf *b, const struct grade *g)
 {
-    int ntests = 0, nfail = 0;
+    int ntests = 0, nfail = 0, nerr = 0;
     for (int l = 0; l < g->nlabs; l++)
         for (size_t i = 0; i < g->labs[l].ntests; i++) {
+            enum tstatus st = g->labs[l].tests[i].status;
             ntests++;
-            nfail += g->labs[l].tests[i].status != T_PASSED;
+            nerr += junit_error(st);
+            nfail += st != T_PASSED && !junit_error(st);
         }
     buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
     xml_escape(b, g->name);
-    buf_printf(b, "\" tests=\"%d\" failures=\"%d\">\n", ntests, nfail);
+    buf_printf(b, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", ntests,
+               nfail, nerr, g->seconds);
     for (int l = 0; l < g->nlabs; l++) {
         const struct lab_result *r = &g->labs[l];
-        int fails = 0;
-        for (size_t i = 0; i < r->ntests; i++)
-            fails += r->tests[i].status != T_PASSED;
-        buf_printf(b, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%d\" time=\"%.3f\">\n",
-                   r->lab->name, r->ntests, fails, r->seconds);
-        buf_puts(b, "    <properties><property name=\"isolation\" value=\"");
-        xml_escape(b, g->isolation);
-        buf_puts(b, "\"/></properties>\n");
+        int fails = 0, errs = 0;
         for (size_t i = 0; i < r->ntests; i++) {
-            const struct test_result *t = &r->tests[i];
-            char *slash = strchr(t->name, '/');
-            buf_printf(b, "    <testcase classname=\"%s.", r->lab->name);
-            buf_add(b, t->name, slash ? (size_t)(slash - t->name) : strlen(t->name));
-            buf_puts(b, "\" name=\"");
-            xml_escape(b, slash ? slash + 1 : t->name);
-            buf_printf(b, "\" time=\"%.3f\" points=\"%d\" max_points=\"%d\"", t->seconds,
-                       t->points, t->max);
-            if (t->status == T_PASSED) {
-                buf_puts(b, "/>\n");
-                continue;
-            }
-            struct buf d = {0};
-            test_details(&d, t, "");
-            buf_printf(b, ">\n      <failure type=\"%s\" message=\"", status_word(t->status));
-            xml_escape(b, t->note ? t->note : !t->hidden && t->messages.n ? t->messages.v[0]
-                                                                         : status_word(t->status));
-            buf_puts(b, "\">");
-            xml_escape(b, d.p ? d.p : "");
-            buf_puts(b, "</failure>\n    </testcase>\n");
-            free(d.p);
+            errs += junit_error(r->tests[i].status);
+            fails += r->tests[i].status != T_PASSED && !junit_error(r->tests[i].status);
         }
-        if (r->message) {                   /* after the test cases, as the schema says */
+        buf_printf(b, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
+                   "skipped=\"0\" time=\"%.3f\">\n", r->lab->name, r->ntests, fails, errs,
+                   r->seconds);
+        junit_properties(b, g, r);
+        for (size_t i = 0; i < r->ntests; i++)
+            junit_testcase(b, r, &r->tests[i]);
+        if (r->message) {
             buf_puts(b, "    <system-out>");
             xml_escape(b, r->message);
             buf_puts(b, "</system-out>\n");
@@ -273,17 +331,16 @@ static void render_junit(struct buf *b, const struct grade *g)
     buf_puts(b, "</testsuites>\n");
 }
 
+/* RFC 4180: a field holding a comma, a quote or a line break is quoted, quotes doubled.
+ * Names are written exactly (name_key already made them printable UTF-8): a leading '=' is
+ * not altered, so import the file as text if a spreadsheet would read it as a formula. */
 static void csv_field(struct buf *b, const char *s)
 {
-    bool formula = s[0] && strchr("=+-@", s[0]);
-    bool quote = strpbrk(s, ",\"\n\r") || formula;
-    if (!quote) {
+    if (!strpbrk(s, ",\"\n\r") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
         buf_puts(b, s);
         return;
     }
     buf_puts(b, "\"");
-    if (formula)
-        buf_puts(b, "'");           /* no formulas in a spreadsheet */
     for (; *s; s++) {
         if (*s == '"')
             buf_puts(b, "\"");
@@ -299,7 +356,7 @@ char *csv_header(const struct lab *labs, int nlabs)
     for (int i = 0; i < nlabs; i++)
         if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
             buf_printf(&b, ",%s", labs[i].name);
-    buf_puts(&b, ",total\n");
+    buf_puts(&b, ",total\r\n");
     return buf_take(&b);
 }
 
@@ -316,7 +373,7 @@ char *csv_row(const char *name, const int *scores, int nscores, int total)
     csv_field(&b, name);
     for (int i = 0; i < nscores; i++)
         buf_printf(&b, ",%d", scores[i]);
-    buf_printf(&b, ",%d\n", total);
+    buf_printf(&b, ",%d\r\n", total);    /* RFC 4180 ends records with CRLF */
     return buf_take(&b);
 }
 
@@ -330,7 +387,7 @@ static char *grade_csv(const struct grade *g, bool header)
         for (int l = 0; l < g->nlabs; l++)
             if (g->labs[l].state != L_SKIPPED)
                 buf_printf(&b, ",%s", g->labs[l].lab->name);
-        buf_puts(&b, ",total\n");
+        buf_puts(&b, ",total\r\n");
     }
     for (int l = 0; l < g->nlabs; l++)
         if (g->labs[l].state != L_SKIPPED)

@@ -20,7 +20,7 @@
 
 char *submission_name(const char *path)
 {
-    char *p = xstrdup(path);
+    char *p = xstrdup(path), cwd[4096];
     size_t n = strlen(p);
 
     while (n > 1 && p[n - 1] == '/')
@@ -34,16 +34,9 @@ char *submission_name(const char *path)
             break;
         }
     if (!strcmp(base, ".") || !strcmp(base, "..") || !*base) {
-        char cwd[4096];
         base = getcwd(cwd, sizeof cwd) && strrchr(cwd, '/') ? strrchr(cwd, '/') + 1 : "submission";
     }
-    char *name = xstrdup(base);
-    for (char *c = name; *c; c++)       /* a safe file name for the report */
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-              *c == '-' || *c == '_' || *c == '.' || *c == '@' || *c == '+'))
-            *c = '_';
-    if (name[0] == '.')
-        name[0] = '_';
+    char *name = name_key(base);        /* the student's own name, printable, never lossy */
     free(p);
     return name;
 }

@@ -364,6 +364,8 @@ char *first_lines(const char *text, int nlines, size_t maxbytes, bool *cut)
     return s;
 }
 
+static int utf8_len(const unsigned char *p);
+
 /* Keeps text printable and valid UTF-8 (JSON and XML need it): control bytes other than
  * newline and tab, and bytes of invalid UTF-8 sequences, become '?'. */
 void sanitize_text(char *s)
@@ -371,12 +373,8 @@ void sanitize_text(char *s)
     unsigned char *p = (unsigned char *)s;
 
     while (*p) {
-        int n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
-              : (*p & 0xf8) == 0xf0 ? 4 : 0;
-        bool ok = n > 0 && !(n == 2 && *p < 0xc2);
-        for (int i = 1; ok && i < n; i++)
-            ok = (p[i] & 0xc0) == 0x80;
-        if (!ok) {
+        int n = utf8_len(p);
+        if (n == 0) {
             *p++ = '?';
             continue;
         }
@@ -390,4 +388,53 @@ bool has_suffix(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
     return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one. */
+static int utf8_len(const unsigned char *p)
+{
+    int n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+          : (*p & 0xf8) == 0xf0 ? 4 : 0;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    /* What a strict decoder refuses: overlong forms, UTF-16 surrogates, past U+10FFFF. */
+    if ((n == 2 && *p < 0xc2) || (*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] >= 0xa0) ||
+        (*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] >= 0x90) || *p > 0xf4)
+        return 0;
+    return n;
+}
+
+/* A submission's name as it may appear in every report and gradebook: the name itself when
+ * it is valid UTF-8 without control characters or backslashes; otherwise each such byte is
+ * written \xNN. A key holding a backslash always comes from this escaping, so two names never
+ * share a key, and nothing a file name holds can break JSON, XML, CSV or a terminal. */
+char *name_key(const char *raw)
+{
+    const unsigned char *p = (const unsigned char *)raw;
+    struct buf b = {0};
+
+    while (*p) {
+        int n = utf8_len(p);
+        if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\'))) {
+            buf_printf(&b, "\\x%02x", *p++);
+            continue;
+        }
+        buf_add(&b, p, (size_t)n);
+        p += n;
+    }
+    return buf_take(&b);
+}
+
+/* Colour only for a person at a terminal who did not ask for none (https://no-color.org:
+ * NO_COLOR set and not empty; TERM=dumb terminals show escape codes as text). */
+bool color_wanted(int fd)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+    if (no_color && *no_color)
+        return false;
+    if (term && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(fd);
 }

@@ -1,9 +1,13 @@
 # selftest.mk - the grader's self-test (make test-selftest, part of make test) and the
-# hosted-grader packages: make gradescope [GRADESCOPE_LAB=1|2|3|all] -> autograder.zip,
+# hosted-grader packages: make gradescope [LAB=1|2|3|all] [HIDDEN=after_published|
+# after_due_date|visible] -> build/gradescope/labN/autograder.zip, one per lab without LAB;
 # make autolab [AUTOLAB_LAB=...] -> autograde.tar + autograde-Makefile.
 # Included by the top-level Makefile. SELFTEST_REPEAT=20 grades the reference 20 times.
 SELFTEST_DIR   := harness/selftest
-GRADESCOPE_LAB ?= all
+# One Gradescope assignment per lab (a Lab 1 hand-in must not be graded out of 300): every
+# lab gets its own zip unless LAB (or the older GRADESCOPE_LAB) names one, or all.
+GRADESCOPE_LABS = $(or $(LAB),$(GRADESCOPE_LAB),$(LABS:lab%=%))
+HIDDEN         ?= after_published
 AUTOLAB_LAB    ?= 1
 
 $(BUILD)/selftest/gsresult: $(BUILD)/obj/$(SELFTEST_DIR)/gsresult.o
@@ -14,7 +18,9 @@ $(BUILD)/selftest/gsresult: $(BUILD)/obj/$(SELFTEST_DIR)/gsresult.o
 # Always rebuilt (cheap): the package must hold the tree as it is now.
 .PHONY: gradescope autolab
 gradescope:
-	$(Q)$(SELFTEST_DIR)/gradescope/make-zip $(BUILD)/gradescope/autograder.zip $(GRADESCOPE_LAB)
+	$(Q)set -e; for lab in $(GRADESCOPE_LABS); do \
+	    $(SELFTEST_DIR)/gradescope/make-zip $(BUILD)/gradescope/$${lab/#[0-9]/lab&}/autograder.zip \
+	        $$lab $(HIDDEN); done
 autolab:
 	$(Q)$(SELFTEST_DIR)/examples/autolab/make-autolab $(BUILD)/autolab $(AUTOLAB_LAB)
 

@@ -1,6 +1,6 @@
 /* mcat.c - print files to standard output, like cat(1), reading them through mmap.
  * Demonstrates mf_map_file on files of any size (empty ones too) and a full write loop.
- * Usage: mcat FILE...   (build/bin/mcat after `make`) */
+ * usage: mcat FILE...   (build/bin/mcat after `make`) */
 #include "mapfile.h"
 
 #include <errno.h>
@@ -12,9 +12,15 @@
 
 static int usage(FILE *out, int status)
 {
-    fprintf(out, "Usage: mcat FILE...\n"
+    fprintf(out, "usage: mcat FILE...\n"
             "  Writes each FILE to standard output, read through mmap.\n");
     return status;
+}
+
+static int version(void)
+{
+    puts("mcat (mmap-labs) 1.0");      /* the same version in every tool and mmgrade */
+    return 0;
 }
 
 /* write(2) may write less than asked (a pipe, a signal): loop until all of it is out. */
@@ -59,8 +65,10 @@ static int cat_file(const char *path)
 
 int main(int argc, char *argv[])
 {
-    if (argc == 2 && strcmp(argv[1], "--help") == 0)
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return usage(stdout, 0);
+    if (argc == 2 && strcmp(argv[1], "--version") == 0)
+        return version();
     if (argc < 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
         return usage(stderr, 2);
 

@@ -11,9 +11,15 @@
 
 static int usage(FILE *out, int status)
 {
-    fprintf(out, "Usage: mcp SRC DST\n  Makes DST (created with mode 0644 if missing) an"
+    fprintf(out, "usage: mcp SRC DST\n  Makes DST (created with mode 0644 if missing) an"
             " exact copy of SRC, through mmap.\n");
     return status;
+}
+
+static int version(void)
+{
+    puts("mcp (mmap-labs) 1.0");      /* the same version in every tool and mmgrade */
+    return 0;
 }
 
 /* Opens dst O_RDWR, creating it if missing; *created says whether this call made it.
@@ -26,13 +32,17 @@ static int open_dst(const char *path, int *created)
     *created = fd != -1;
     if (fd == -1 && errno == EEXIST)
         fd = open(path, O_RDWR);
+    if (fd == -1 && errno == EISDIR)
+        errno = ENODEV;                 /* as mf_copy says: not a regular file */
     return fd;
 }
 
 int main(int argc, char *argv[])
 {
-    if (argc == 2 && strcmp(argv[1], "--help") == 0)
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return usage(stdout, 0);
+    if (argc == 2 && strcmp(argv[1], "--version") == 0)
+        return version();
     if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-')
         return usage(stderr, 2);
 

@@ -1,6 +1,6 @@
 /* mwc.c - count lines, like `wc -l`, through mmap: prints "N FILE" per file.
  * Demonstrates mf_count_lines (windowed mapping, no read(2) of file data).
- * Usage: mwc FILE...   (build/bin/mwc after `make`) */
+ * usage: mwc FILE...   (build/bin/mwc after `make`) */
 #include "mapfile.h"
 
 #include <errno.h>
@@ -11,15 +11,23 @@
 
 static int usage(FILE *out, int status)
 {
-    fprintf(out, "Usage: mwc FILE...\n  Prints the number of lines ('\\n' bytes) of each FILE,"
+    fprintf(out, "usage: mwc FILE...\n  Prints the number of lines ('\\n' bytes) of each FILE,"
             " and a total for several.\n");
     return status;
 }
 
+static int version(void)
+{
+    puts("mwc (mmap-labs) 1.0");      /* the same version in every tool and mmgrade */
+    return 0;
+}
+
 int main(int argc, char *argv[])
 {
-    if (argc == 2 && strcmp(argv[1], "--help") == 0)
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return usage(stdout, 0);
+    if (argc == 2 && strcmp(argv[1], "--version") == 0)
+        return version();
     if (argc < 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
         return usage(stderr, 2);
 

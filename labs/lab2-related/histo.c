@@ -1,6 +1,6 @@
 /* histo.c - byte histogram of a file: maps it and counts with parallel_histogram, so N
  * worker processes read one mapping. Prints "VALUE HEX CHAR COUNT" per byte value present.
- * Usage: histo FILE [-j N]   (build/bin/histo after `make`) */
+ * usage: histo FILE [-j N]   (build/bin/histo after `make`) */
 #include "shared.h"
 
 #include <ctype.h>
@@ -15,10 +15,16 @@
 
 static int usage(FILE *out, int status)
 {
-    fprintf(out, "Usage: histo FILE [-j N]\n"
+    fprintf(out, "usage: histo FILE [-j N]\n"
             "  Prints how often each byte value occurs in FILE.\n"
             "  -j N   count with N worker processes, 1..64 (default: the number of CPUs)\n");
     return status;
+}
+
+static int version(void)
+{
+    puts("histo (mmap-labs) 1.0");      /* the same version in every tool and mmgrade */
+    return 0;
 }
 
 /* Parses N of -j: 1..64, nothing else. Returns -1 if it is not one. */
@@ -57,7 +63,7 @@ static int histogram_of(const char *path, int jobs, unsigned long long hist[256]
     if (fstat(fd, &sb) == -1)
         goto out_close;
     if (S_ISDIR(sb.st_mode) || !S_ISREG(sb.st_mode)) {
-        errno = S_ISDIR(sb.st_mode) ? EISDIR : ENODEV;     /* mmap would say ENODEV */
+        errno = ENODEV;                 /* what mmap says for a directory, a FIFO, a device */
         goto out_close;
     }
     size_t len = (size_t)sb.st_size;
@@ -87,8 +93,10 @@ int main(int argc, char *argv[])
     int jobs = cpus < 1 ? 1 : cpus > 64 ? 64 : (int)cpus;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return usage(stdout, 0);
+        if (strcmp(argv[i], "--version") == 0)
+            return version();
         if (strcmp(argv[i], "-j") == 0) {
             if (i + 1 == argc || (jobs = parse_jobs(argv[++i])) == -1)
                 return usage(stderr, 2);

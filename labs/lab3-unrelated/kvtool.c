@@ -1,6 +1,6 @@
 /* kvtool.c - command-line client of a Lab 3 store: any number of kvtool runs, started
  * separately, share one store by its name (a file, or a shared-memory object with --shm).
- * Usage: kvtool [--shm] [--create NSLOTS] STORE put KEY VALUE | get KEY | del KEY | list | stats
+ * usage: kvtool [--shm] [--create NSLOTS] STORE put KEY VALUE | get KEY | del KEY | list | stats
  * Example: kvtool --create 64 /tmp/s put lang C && kvtool /tmp/s get lang */
 #include "kvstore.h"
 
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
     "usage: kvtool [--shm] [--create NSLOTS] STORE COMMAND\n"
@@ -16,6 +17,12 @@ static const char usage[] =
     "commands: put KEY VALUE | get KEY | del KEY | list | stats\n";
 
 static const char *store_name;
+
+static int version(void)
+{
+    puts("kvtool (mmap-labs) 1.0");      /* the same version in every tool and mmgrade */
+    return 0;
+}
 
 /* Prints "kvtool: STORE: what: reason" and returns exit status 1. */
 static int fail(const char *what, int err)
@@ -70,6 +77,12 @@ static int run(struct kv *kv, char **argv)
     return 0;
 }
 
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* Usage is checked before the store is opened (or created): 1 if argv is a command. */
 static int is_command(char **argv, int argc)
 {
@@ -87,8 +100,10 @@ int main(int argc, char **argv)
     int flags = 0, i = 1;
     size_t nslots = 0;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-        if (strcmp(argv[i], "--help") == 0) {
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+        if (strcmp(argv[i], "--version") == 0)
+            return version();
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
             return 0;
         } else if (strcmp(argv[i], "--shm") == 0) {
@@ -103,7 +118,8 @@ int main(int argc, char **argv)
             }
             nslots = (size_t)n, flags |= KV_CREATE;
         } else {
-            break;
+            fprintf(stderr, "kvtool: %s: unknown option\n%s", argv[i], usage);
+            return 2;
         }
     }
     if (argc - i < 2 || !is_command(argv + i + 1, argc - i - 1)) {
@@ -120,6 +136,8 @@ int main(int argc, char **argv)
                 strerror(EINVAL));
         return 1;
     }
+    if (kv == NULL && errno == ENODEV && rdonly && !(flags & KV_SHM) && is_directory(store_name))
+        errno = EISDIR;                 /* a directory is EISDIR for every command */
     if (kv == NULL)
         return fail(NULL, errno);
     int status = run(kv, argv + i + 1);
