@@ -177,13 +177,14 @@ int harness_build(struct lab *lab)
         strv_addf(&progs, "%s/tests/helpers/%s.c", lab->dir, lab->helpers.v[i]);
         strv_add(&lab->prog_names, lab->helpers.v[i]);
     }
+    size_t harness_objs = srcs.n;       /* tests + mmtest, mmsubject, mmreport */
     for (size_t i = 0; i < progs.n; i++)
         strv_add(&srcs, progs.v[i]);
     int ret = compile_all(&srcs, headers, lab->dir);
     if (ret == 0) {
         for (size_t i = 0; i < srcs.n; i++) {
             char *obj = cache_path(srcs.v[i]);
-            if (i < lab->tests.n + 2) {
+            if (i < harness_objs) {
                 struct elf_info info;
                 char err[512];
                 strv_add(&lab->test_objs, obj);
