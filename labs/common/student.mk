@@ -49,7 +49,7 @@ build/asan/%: build/asan/tests/helpers/%.o build/asan/$(FILE:.c=.o)
 	$(CC) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 
 test: all
-	./build/run
+	./build/run $(if $(NO_COLOR),--color=never)
 asan: build/asan/run $(addprefix build/asan/,$($(LAB)_HELPERS))
 	./build/asan/run
 

@@ -1,6 +1,7 @@
 /* mf_copy_hidden.c - private tests of mf_copy: truncation of a longer dst, empty src, every
  * open-mode and file-type error with dst left unchanged, bad fds, the same file through
- * two fds, big files across windows, and leaks. Linked with the public tests. */
+ * two fds, big files across windows, and leaks. Linked with the public tests.
+ * Every call into mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab1-fileio/tests/lab1_util.h"
 
 #define OLD "the old contents of dst\n"
@@ -24,12 +25,11 @@ Test(mf_copy, dst_bigger_than_src_is_truncated)
     int src = open_tmp("short\n", 6, O_RDONLY, NULL);
     int dst = open_tmp(big, 3 * pg(), O_RDWR, &path);
 
-    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "ftruncate dst to src's size"));
+    MM_CALL_OK(mf_copy(src, dst), HINT(S_COPY, "ftruncate dst to src's size"));
     expect_file_is(path, "short\n", 6, "a 3-page dst after mf_copy of a 6-byte src");
     free(big);
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, empty_src_truncates_dst)
@@ -38,12 +38,11 @@ Test(mf_copy, empty_src_truncates_dst)
     int src = open_tmp(NULL, 0, O_RDONLY, NULL);
     int dst = old_dst(O_RDWR, &path);
 
-    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "an empty src: ftruncate dst to 0 and do "
-                                         "not call mmap (length 0 is EINVAL)"));
+    MM_CALL_OK(mf_copy(src, dst), HINT(S_COPY, "an empty src: ftruncate dst to 0 and do not "
+                                       "call mmap (length 0 is EINVAL)"));
     expect_file_is(path, "", 0, "dst after mf_copy of an empty src");
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, write_only_dst_gives_EACCES_dst_unchanged)
@@ -52,13 +51,12 @@ Test(mf_copy, write_only_dst_gives_EACCES_dst_unchanged)
     int src = open_tmp("new\n", 4, O_RDONLY, NULL);
     int dst = old_dst(O_WRONLY, &path);
 
-    MM_EXPECT_ERRNO(mf_copy(src, dst), EACCES, HINT(S_COPY, "mapping dst MAP_SHARED with "
-                                                    "PROT_WRITE needs O_RDWR; O_WRONLY is not "
-                                                    "enough. Check before ftruncate"));
+    MM_CALL_ERRNO(mf_copy(src, dst), EACCES, HINT(S_COPY, "mapping dst MAP_SHARED with "
+                                                  "PROT_WRITE needs O_RDWR; O_WRONLY is not "
+                                                  "enough. Check before ftruncate"));
     expect_dst_unchanged(path, "dst after a failed mf_copy (O_WRONLY dst)");
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, write_only_src_gives_EACCES_dst_unchanged)
@@ -67,12 +65,11 @@ Test(mf_copy, write_only_src_gives_EACCES_dst_unchanged)
     int src = open_tmp("new\n", 4, O_WRONLY, NULL);
     int dst = old_dst(O_RDWR, &path);
 
-    MM_EXPECT_ERRNO(mf_copy(src, dst), EACCES, HINT(S_COPY, "src must be open for reading: "
-                                                    "check it before touching dst"));
+    MM_CALL_ERRNO(mf_copy(src, dst), EACCES, HINT(S_COPY, "src must be open for reading: "
+                                                  "check it before touching dst"));
     expect_dst_unchanged(path, "dst after a failed mf_copy (O_WRONLY src)");
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, pipe_src_gives_ENODEV_dst_unchanged)
@@ -82,14 +79,13 @@ Test(mf_copy, pipe_src_gives_ENODEV_dst_unchanged)
     int src = pipe_read_end(&wfd);
     int dst = old_dst(O_RDWR, &path);
 
-    MM_ASSERT(write(wfd, "new\n", 4) == 4, "test setup: write to pipe failed");
-    MM_EXPECT_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "only regular files can be "
-                                                    "mapped: check S_ISREG before ftruncate"));
+    MM_CHECK(write(wfd, "new\n", 4) == 4, MM_NO_HINT, "test setup: write to pipe failed");
+    MM_CALL_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "only regular files can be "
+                                                  "mapped: check S_ISREG before ftruncate"));
     expect_dst_unchanged(path, "dst after a failed mf_copy (pipe src)");
     close(src);
     close(wfd);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, fifo_dst_gives_ENODEV)
@@ -97,10 +93,9 @@ Test(mf_copy, fifo_dst_gives_ENODEV)
     int src = open_tmp("new\n", 4, O_RDONLY, NULL);
     int dst = fifo_rdwr();
 
-    MM_EXPECT_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "dst must be a regular file too"));
+    MM_CALL_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "dst must be a regular file too"));
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, directory_src_gives_ENODEV_dst_unchanged)
@@ -109,13 +104,12 @@ Test(mf_copy, directory_src_gives_ENODEV_dst_unchanged)
     int src = open(mm_tmpdir(), O_RDONLY | O_DIRECTORY);
     int dst = old_dst(O_RDWR, &path);
 
-    MM_ASSERT(src != -1, "test setup: cannot open a directory: %s", strerror(errno));
-    MM_EXPECT_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "only regular files can be "
-                                                    "mapped: check S_ISREG before ftruncate"));
+    MM_CHECK(src != -1, MM_NO_HINT, "test setup: cannot open a directory: %s", strerror(errno));
+    MM_CALL_ERRNO(mf_copy(src, dst), ENODEV, HINT(S_COPY, "only regular files can be "
+                                                  "mapped: check S_ISREG before ftruncate"));
     expect_dst_unchanged(path, "dst after a failed mf_copy (directory src)");
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, bad_src_fd_gives_EBADF_dst_unchanged)
@@ -123,24 +117,22 @@ Test(mf_copy, bad_src_fd_gives_EBADF_dst_unchanged)
     const char *path;
     int dst = old_dst(O_RDWR, &path);
 
-    MM_EXPECT_ERRNO(mf_copy(-1, dst), EBADF, HINT(S_COPY, "fstat(src) fails with EBADF: "
-                                                  "stop before touching dst"));
-    MM_EXPECT_ERRNO(mf_copy(closed_fd(), dst), EBADF, HINT(S_COPY, "fstat(src) fails with "
-                                                           "EBADF: stop before touching dst"));
+    MM_CALL_ERRNO(mf_copy(-1, dst), EBADF, HINT(S_COPY, "fstat(src) fails with EBADF: stop "
+                                                "before touching dst"));
+    MM_CALL_ERRNO(mf_copy(closed_fd(), dst), EBADF, HINT(S_COPY, "fstat(src) fails with "
+                                                         "EBADF: stop before touching dst"));
     expect_dst_unchanged(path, "dst after mf_copy from a bad fd");
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, bad_dst_fd_gives_EBADF)
 {
     int src = open_tmp("new\n", 4, O_RDONLY, NULL);
 
-    MM_EXPECT_ERRNO(mf_copy(src, -1), EBADF, HINT(S_COPY, "fstat(dst) fails with EBADF"));
-    MM_EXPECT_ERRNO(mf_copy(src, closed_fd()), EBADF, HINT(S_COPY, "fstat(dst) fails with "
-                                                           "EBADF"));
+    MM_CALL_ERRNO(mf_copy(src, -1), EBADF, HINT(S_COPY, "fstat(dst) fails with EBADF"));
+    MM_CALL_ERRNO(mf_copy(src, closed_fd()), EBADF, HINT(S_COPY, "fstat(dst) fails with "
+                                                         "EBADF"));
     close(src);
-    MM_END();
 }
 
 Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
@@ -150,14 +142,13 @@ Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
     int src = open_tmp(data, 2 * pg() + 9, O_RDONLY, &path);
     int dst = open(path, O_RDWR);
 
-    MM_ASSERT(dst != -1, "test setup: reopen failed: %s", strerror(errno));
-    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "two fds of one file have the same st_dev "
-                                         "and st_ino: compare those, not the fd numbers"));
+    MM_CHECK(dst != -1, MM_NO_HINT, "test setup: reopen failed: %s", strerror(errno));
+    MM_CALL_OK(mf_copy(src, dst), HINT(S_COPY, "two fds of one file have the same st_dev "
+                                       "and st_ino: compare those, not the fd numbers"));
     expect_file_is(path, data, 2 * pg() + 9, "a file copied onto itself through two fds");
     free(data);
     close(src);
     close(dst);
-    MM_END();
 }
 
 Test(mf_copy, big_file_copies_across_windows)
@@ -167,17 +158,22 @@ Test(mf_copy, big_file_copies_across_windows)
     const char *src_path = mm_tmpfile(NULL, (size_t)size), *dst_path;
     int src = open(src_path, O_RDWR);
     int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
+    struct mm_call copy;
 
-    MM_ASSERT(src != -1, "test setup: open failed: %s", strerror(errno));
+    MM_CHECK(src != -1, MM_NO_HINT, "test setup: open failed: %s", strerror(errno));
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-        MM_ASSERT(pwrite(src, "M", 1, marks[i]) == 1, "test setup: pwrite failed");
-    MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "copy a window at a time; every window at "
-                                         "its own offset in both files"));
+        MM_CHECK(pwrite(src, "M", 1, marks[i]) == 1, MM_NO_HINT, "test setup: pwrite failed");
+    MM_SUBJECT_WITH(copy, .timeout_ms = 20000)
+        copy = MM_CALL(mf_copy(src, dst));
+    MM_CHECK_OK(copy, HINT(S_COPY, "copy a window at a time; every window at its own offset "
+                           "in both files"));
     size_t got_len = 0;
     unsigned char *got = mm_slurp(dst_path, &got_len);
-    MM_ASSERT(got != NULL && got_len == (size_t)size, "dst after mf_copy of a 72 MiB file has "
-              "%zu bytes, expected %lld.\n  Hint: " HINT(S_COPY, "ftruncate dst to src's size"),
-              got_len, (long long)size);
+    if (got == NULL)
+        got_len = 0;
+    MM_CHECK(got != NULL && got_len == (size_t)size, HINT(S_COPY, "ftruncate dst to src's "
+             "size"), "dst after mf_copy of a 72 MiB file has %zu bytes, expected %lld.",
+             got_len, (long long)size);
     int marks_ok = 1;
     size_t nonzero = 0;
     for (size_t i = 0; i < got_len; i++)
@@ -185,14 +181,15 @@ Test(mf_copy, big_file_copies_across_windows)
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
         marks_ok &= got[marks[i]] == 'M';
     free(got);
-    MM_ASSERT(marks_ok && nonzero == sizeof marks / sizeof marks[0], "dst after mf_copy of a "
-              "72 MiB file differs from src (bytes around the 32 and 64 MiB boundaries).\n"
-              "  Hint: " HINT(S_COPY, "each window: same offset in src and dst, length "
-              "min(window, size - offset)"));
+    MM_CHECK(marks_ok && nonzero == sizeof marks / sizeof marks[0], HINT(S_COPY, "each window: "
+             "same offset in src and dst, length min(window, size - offset)"), "dst after "
+             "mf_copy of a 72 MiB file differs from src (bytes around the 32 and 64 MiB "
+             "boundaries).");
     close(src);
     close(dst);
-    MM_END();
 }
+
+#define LEAK_ROUNDS 20
 
 Test(mf_copy, no_leak_after_success_or_failure)
 {
@@ -200,16 +197,23 @@ Test(mf_copy, no_leak_after_success_or_failure)
     int src = open_tmp(data, 5 * pg() + 1, O_RDONLY, NULL);
     int dst = open_tmp(NULL, 0, O_RDWR, NULL);
     int ro_dst = old_dst(O_RDONLY, NULL);
-    struct probe before = probe_take();
+    struct { struct mm_call ok[LEAK_ROUNDS], fail[LEAK_ROUNDS]; struct probe before, after; } o;
 
-    for (int i = 0; i < 20; i++) {
-        MM_EXPECT_OK(mf_copy(src, dst), HINT(S_COPY, "ftruncate dst, map both, memcpy"));
-        MM_EXPECT_ERRNO(mf_copy(src, ro_dst), EACCES, HINT(S_COPY, "dst must be O_RDWR"));
+    MM_SUBJECT(o) {
+        o.before = probe_take();
+        for (int i = 0; i < LEAK_ROUNDS; i++) {
+            o.ok[i] = MM_CALL(mf_copy(src, dst));
+            o.fail[i] = MM_CALL(mf_copy(src, ro_dst));
+        }
+        o.after = probe_take();
     }
-    probe_check(before, "40 mf_copy calls (20 succeeded, 20 failed)");
+    for (int i = 0; i < LEAK_ROUNDS; i++) {
+        MM_CHECK_OK(o.ok[i], HINT(S_COPY, "ftruncate dst, map both, memcpy"));
+        MM_CHECK_ERRNO(o.fail[i], EACCES, HINT(S_COPY, "dst must be O_RDWR"));
+    }
+    probe_check(o.before, o.after, "40 mf_copy calls (20 succeeded, 20 failed)");
     free(data);
     close(src);
     close(dst);
     close(ro_dst);
-    MM_END();
 }

@@ -1,6 +1,7 @@
 /* mf_reverse_hidden.c - private tests of mf_reverse: tiny odd and even files, the open-mode
  * and file-type errors, bad fds, write-back by msync (no dirty pages left), and leaks.
- * Linked with the public tests (their MM_SUITE declares the suite). */
+ * Linked with the public tests (their MM_SUITE declares the suite). Every call into
+ * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab1-fileio/tests/lab1_util.h"
 
 #include <ctype.h>
@@ -20,12 +21,11 @@ Test(mf_reverse, tiny_files_reverse_exactly)
         size_t len = i == 3 ? 3 : strlen(cases[i][0]);
         int fd = open_tmp(cases[i][0], len, O_RDWR, &path);
 
-        MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
+        MM_CALL_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
         expect_file_is(path, cases[i][1], len, "a tiny file after mf_reverse (odd and even "
                        "lengths: swap p[i] and p[len - 1 - i] while i < len - 1 - i)");
         close(fd);
     }
-    MM_END();
 }
 
 Test(mf_reverse, write_only_fd_gives_EACCES_file_unchanged)
@@ -33,41 +33,37 @@ Test(mf_reverse, write_only_fd_gives_EACCES_file_unchanged)
     const char *path;
     int fd = open_tmp("drawer\n", 7, O_WRONLY, &path);
 
-    MM_EXPECT_ERRNO(mf_reverse(fd), EACCES, HINT(S_REV, "a MAP_SHARED, PROT_READ | PROT_WRITE "
-                                                 "mapping needs O_RDWR: O_WRONLY is not enough"));
+    MM_CALL_ERRNO(mf_reverse(fd), EACCES, HINT(S_REV, "a MAP_SHARED, PROT_READ | PROT_WRITE "
+                                               "mapping needs O_RDWR: O_WRONLY is not enough"));
     expect_file_is(path, "drawer\n", 7, "the file after a failed mf_reverse (O_WRONLY)");
     close(fd);
-    MM_END();
 }
 
 Test(mf_reverse, fifo_gives_ENODEV)
 {
     int fd = fifo_rdwr();
 
-    MM_EXPECT_ERRNO(mf_reverse(fd), ENODEV, HINT(S_REV, "only regular files can be mapped: "
-                                                 "check S_ISREG"));
+    MM_CALL_ERRNO(mf_reverse(fd), ENODEV, HINT(S_REV, "only regular files can be mapped: "
+                                               "check S_ISREG"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_reverse, dev_null_gives_ENODEV)
 {
     int fd = open("/dev/null", O_RDWR);
 
-    MM_ASSERT(fd != -1, "test setup: cannot open /dev/null: %s", strerror(errno));
-    MM_EXPECT_ERRNO(mf_reverse(fd), ENODEV, HINT(S_REV, "a device has st_size 0 but is not an "
-                                                 "empty file: check S_ISREG before the size"));
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: cannot open /dev/null: %s", strerror(errno));
+    MM_CALL_ERRNO(mf_reverse(fd), ENODEV, HINT(S_REV, "a device has st_size 0 but is not an "
+                                               "empty file: check S_ISREG before the size"));
     close(fd);
-    MM_END();
 }
 
 Test(mf_reverse, bad_fds_give_EBADF)
 {
-    MM_EXPECT_ERRNO(mf_reverse(-1), EBADF, HINT(S_REV, "fstat fails with EBADF: pass it "
-                                                "through"));
-    MM_EXPECT_ERRNO(mf_reverse(closed_fd()), EBADF, HINT(S_REV, "fstat fails with EBADF: pass "
-                                                         "it through"));
-    MM_END();
+    MM_CALL_ERRNO(mf_reverse(-1), EBADF, HINT(S_REV, "fstat fails with EBADF: pass it "
+                                              "through"));
+    MM_CALL_ERRNO(mf_reverse(closed_fd()), EBADF, HINT(S_REV, "fstat fails with EBADF: pass "
+                                                       "it through"));
 }
 
 Test(mf_reverse, empty_file_succeeds)
@@ -75,15 +71,15 @@ Test(mf_reverse, empty_file_succeeds)
     const char *path;
     int fd = open_tmp(NULL, 0, O_RDWR, &path);
 
-    MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "an empty file is its own reverse: succeed "
-                                      "without calling mmap"));
+    MM_CALL_OK(mf_reverse(fd), HINT(S_REV, "an empty file is its own reverse: succeed "
+                                    "without calling mmap"));
     expect_file_is(path, "", 0, "an empty file after mf_reverse");
     close(fd);
-    MM_END();
 }
 
 /* Dirty kB (shared + private) of the mapping that starts at addr, from /proc/self/smaps:
- * it counts page-cache pages not yet written back, whoever dirtied them. */
+ * it counts page-cache pages not yet written back, whoever dirtied them. Returns -1 if
+ * smaps cannot be read. */
 static long dirty_kb(void *addr)
 {
     FILE *f = fopen("/proc/self/smaps", "r");
@@ -91,7 +87,8 @@ static long dirty_kb(void *addr)
     long kb = 0, n;
     int inside = 0;
 
-    MM_ASSERT(f != NULL, "test check: cannot open /proc/self/smaps");
+    if (f == NULL)
+        return -1;
     while (fgets(line, sizeof line, f)) {
         unsigned long start;
         if (isxdigit((unsigned char)line[0]) && !isupper((unsigned char)line[0]) &&
@@ -112,19 +109,24 @@ Test(mf_reverse, msync_writes_the_file_back)
     unsigned char *data = random_bytes(len, 80);
     int fd = open_tmp(data, len, O_RDWR, &path);
     struct statfs fs;
+    struct mm_call rev;
 
-    MM_ASSERT(fstatfs(fd, &fs) == 0 && fsync(fd) == 0, "test setup: fstatfs/fsync failed");
-    MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
+    MM_CHECK(fstatfs(fd, &fs) == 0 && fsync(fd) == 0, MM_NO_HINT, "test setup: fstatfs/fsync "
+             "failed");
+    MM_SUBJECT(rev)
+        rev = MM_CALL(mf_reverse(fd));
+    MM_CHECK_OK(rev, HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
     if (fs.f_type != TMPFS_MAGIC_ && fs.f_type != RAMFS_MAGIC_) {
-        /* A fresh read-only view of the file: its pages are dirty unless msync wrote them. */
+        /* The judge's own read-only view of the file: its pages are dirty unless msync wrote
+         * them back. */
         void *p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-        MM_ASSERT(p != MAP_FAILED, "test check: mmap failed: %s", strerror(errno));
+        MM_CHECK(p != MAP_FAILED, MM_NO_HINT, "test check: mmap failed: %s", strerror(errno));
         long kb = dirty_kb(p);
-        MM_ASSERT(munmap(p, len) == 0, "test check: munmap failed");
-        MM_ASSERT(kb == 0, "after mf_reverse returned, %ld kB of the file were still dirty in "
-                  "the page cache (not yet written back).\n  Hint: " HINT(S_REV, "call "
-                  "msync(map_base, map_len, MS_SYNC) before munmap; MS_ASYNC does not wait"),
-                  kb);
+        MM_CHECK(munmap(p, len) == 0, MM_NO_HINT, "test check: munmap failed");
+        MM_CHECK(kb != -1, MM_NO_HINT, "test check: cannot read /proc/self/smaps");
+        MM_CHECK(kb == 0, HINT(S_REV, "call msync(map_base, map_len, MS_SYNC) before munmap; "
+                 "MS_ASYNC does not wait"), "after mf_reverse returned, %ld kB of the file were "
+                 "still dirty in the page cache (not yet written back).", kb);
     }
     for (size_t i = 0; i < len / 2; i++) {
         unsigned char c = data[i];
@@ -134,21 +136,29 @@ Test(mf_reverse, msync_writes_the_file_back)
     expect_file_is(path, data, len, "the file after mf_reverse");
     free(data);
     close(fd);
-    MM_END();
 }
+
+#define LEAK_ROUNDS 20
 
 Test(mf_reverse, no_leak_after_success_or_failure)
 {
     int fd = open_tmp("0123456789", 10, O_RDWR, NULL);
     int ro = open_tmp("0123456789", 10, O_RDONLY, NULL);
-    struct probe before = probe_take();
+    struct { struct mm_call ok[LEAK_ROUNDS], fail[LEAK_ROUNDS]; struct probe before, after; } o;
 
-    for (int i = 0; i < 20; i++) {
-        MM_EXPECT_OK(mf_reverse(fd), HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
-        MM_EXPECT_ERRNO(mf_reverse(ro), EACCES, HINT(S_REV, "the fd must be O_RDWR"));
+    MM_SUBJECT(o) {
+        o.before = probe_take();
+        for (int i = 0; i < LEAK_ROUNDS; i++) {
+            o.ok[i] = MM_CALL(mf_reverse(fd));
+            o.fail[i] = MM_CALL(mf_reverse(ro));
+        }
+        o.after = probe_take();
     }
-    probe_check(before, "40 mf_reverse calls (20 succeeded, 20 failed)");
+    for (int i = 0; i < LEAK_ROUNDS; i++) {
+        MM_CHECK_OK(o.ok[i], HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
+        MM_CHECK_ERRNO(o.fail[i], EACCES, HINT(S_REV, "the fd must be O_RDWR"));
+    }
+    probe_check(o.before, o.after, "40 mf_reverse calls (20 succeeded, 20 failed)");
     close(fd);
     close(ro);
-    MM_END();
 }

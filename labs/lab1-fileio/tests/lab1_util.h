@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* A hint that names its handout section: HINT(S_MAP, "check len"). */
@@ -38,11 +39,23 @@ unsigned char *random_bytes(size_t len, unsigned seed);
  * path. Fails the test if it cannot be made. */
 int open_tmp(const void *data, size_t len, int flags, const char **path);
 
-/* A closed descriptor number: open then close, so it is surely not in use. */
+/* A closed descriptor number: open then close, so it is surely not in use. Call it inside
+ * the subject that uses the number: the judge's free numbers are not the subject's (the
+ * subject's report pipe takes one). */
 int closed_fd(void);
 
 /* Fails the test (message names what) unless path holds exactly data[0, len). */
 void expect_file_is(const char *path, const void *data, size_t len, const char *what);
+
+/* What a subject saw of one mf_map call and the mf_unmap after it (when it succeeded). */
+struct map_seen {
+    struct mm_call map, unmap;
+    struct mf_view v;                   /* the view as mf_map left it */
+    ptrdiff_t data_offset;              /* data - map_base */
+    uint64_t digest;                    /* of v.data[0, v.len) */
+};
+/* mf_map(fd, offset, len, prot, flags) in a subject, then mf_unmap. */
+struct map_seen map_in_subject(int fd, off_t offset, size_t len, int prot, int flags);
 
 /* True if every field of *v is zero. */
 int view_is_zero(const struct mf_view *v);
@@ -54,6 +67,11 @@ void view_fill_junk(struct mf_view *v);
 struct probe { int fds, maps; };
 struct probe probe_take(void);
 void probe_check(struct probe before, struct probe after, const char *after_what);
+
+/* Inside a subject: lowers the soft RLIMIT_AS to the current use plus extra bytes (relative
+ * to mm_vm_size(): ASan reserves ~20 TB at start), never above the hard limit; *old keeps
+ * the limit before. Returns 0, or -1 if setrlimit failed (a test-setup failure). */
+int limit_address_space(unsigned long long extra, struct rlimit *old);
 
 /* A pipe's read end (the write end is stored in *write_end, may be NULL to close it). */
 int pipe_read_end(int *write_end);

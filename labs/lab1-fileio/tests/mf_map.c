@@ -6,32 +6,6 @@
 
 MM_SUITE(mf_map, 20);
 
-/* What a subject saw of one successful-or-not mf_map call. */
-struct map_seen {
-    struct mm_call map, unmap;
-    struct mf_view v;                   /* the view as mf_map left it */
-    ptrdiff_t data_offset;              /* data - map_base */
-    uint64_t digest;                    /* of v.data[0, v.len) */
-};
-
-/* mf_map(fd, offset, len, prot, flags) in a subject, then mf_unmap. */
-static struct map_seen map_in_subject(int fd, off_t offset, size_t len, int prot, int flags)
-{
-    struct map_seen o;
-
-    MM_SUBJECT(o) {
-        struct mf_view v;
-        o.map = MM_CALL(mf_map(fd, offset, len, prot, flags, &v));
-        if (o.map.ret == 0) {
-            o.v = v;
-            o.data_offset = (char *)v.data - (char *)v.map_base;
-            o.digest = mm_digest(v.data, v.len);
-            o.unmap = MM_CALL(mf_unmap(&v));
-        }
-    }
-    return o;
-}
-
 Test(mf_map, small_file_maps_its_bytes)
 {
     size_t size = 3 * pg() + 17;
