@@ -186,7 +186,8 @@ int harness_build(struct lab *lab)
     size_t nlayer = lab->tests.n + 3;       /* tests, then mmtest, mmsubject, mmreport */
     for (size_t i = 0; ret == 0 && i < srcs.n; i++) {
         char *obj = cache_path(srcs.v[i]);
-        /* A lab's test utilities (labN_util.c) serve the public and the hidden tests. */
+        /* A lab's test utilities (labN_util.c: helpers and every suite's declaration) serve
+         * the public and the hidden tests. */
         bool shared = i >= lab->tests.n || has_suffix(srcs.v[i], "_util.c");
         if (i >= nlayer)
             strv_add(&lab->prog_objs, obj);

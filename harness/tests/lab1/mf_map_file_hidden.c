@@ -1,6 +1,6 @@
 /* mf_map_file_hidden.c - private tests of mf_map_file: the open-mode rules on empty and
  * non-empty files, every non-regular file type, bad fds, zeroed views on failure, leaks.
- * Linked with the public tests (their MM_SUITE declares the suite). Every call into
+ * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab1-fileio/tests/lab1_util.h"
 

@@ -1,6 +1,6 @@
 /* mf_map_hidden.c - private tests of mf_map: every errno mmap can give a file mapping,
  * argument-check order, unaligned offsets, shared vs private writes, and leaks.
- * Linked with the public tests (their MM_SUITE declares the suite). Every call into
+ * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab1-fileio/tests/lab1_util.h"
 

@@ -1,6 +1,6 @@
 /* mf_reverse_hidden.c - private tests of mf_reverse: tiny odd and even files, the open-mode
  * and file-type errors, bad fds, write-back by msync (no dirty pages left), and leaks.
- * Linked with the public tests (their MM_SUITE declares the suite). Every call into
+ * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab1-fileio/tests/lab1_util.h"
 

@@ -1,6 +1,6 @@
 /* mf_unmap_hidden.c - private tests of mf_unmap: every page of an unaligned view is
  * released (map_base and map_len, not data and len), and a second call is harmless.
- * Linked with the public tests (their MM_SUITE declares the suite). Every call into
+ * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab1-fileio/tests/lab1_util.h"
 

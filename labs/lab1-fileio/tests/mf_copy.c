@@ -6,8 +6,6 @@
 
 #include <stdio.h>
 
-MM_SUITE(mf_copy, 30);
-
 Test(mf_copy, file_sizes_copy_exactly)
 {
     size_t sizes[SWEEP_MAX];

@@ -6,8 +6,6 @@
 
 #include <stdio.h>
 
-MM_SUITE(mf_count_lines, 30);
-
 /* Random bytes with about one '\n' in 40, and the expected count. */
 static unsigned char *text(size_t len, unsigned seed, long long *lines)
 {

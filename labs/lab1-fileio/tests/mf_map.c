@@ -4,8 +4,6 @@
  * Run: make test (or ./build/run --filter 'mf_map/[a-z]*'). */
 #include "lab1_util.h"
 
-MM_SUITE(mf_map, 20);
-
 Test(mf_map, small_file_maps_its_bytes)
 {
     size_t size = 3 * pg() + 17;

@@ -6,8 +6,6 @@
 
 #include <stdio.h>
 
-MM_SUITE(mf_map_file, 20);
-
 Test(mf_map_file, file_sizes_map_exact_bytes)
 {
     size_t sizes[SWEEP_MAX];

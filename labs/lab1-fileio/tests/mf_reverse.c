@@ -6,8 +6,6 @@
 
 #include <stdio.h>
 
-MM_SUITE(mf_reverse, 30);
-
 Test(mf_reverse, file_sizes_reverse_exactly)
 {
     size_t sizes[SWEEP_MAX];

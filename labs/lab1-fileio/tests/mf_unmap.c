@@ -3,8 +3,6 @@
  * Run: make test (or ./build/run --filter 'mf_unmap/[a-z]*'). */
 #include "lab1_util.h"
 
-MM_SUITE(mf_unmap, 20);
-
 Test(mf_unmap, unmap_zeroes_the_view)
 {
     int fd = open_tmp("some bytes", 10, O_RDONLY, NULL);
