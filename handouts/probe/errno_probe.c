@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -71,6 +72,14 @@ static int scratch_file(size_t size, int flags)
         _exit(R_SETUP);
     close(fd);
     return fd2;
+}
+
+static void *anon_shared(size_t len)
+{
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        _exit(R_SETUP);
+    return p;
 }
 
 static void *anon(size_t len, int prot)
@@ -826,6 +835,92 @@ static int exec_check(void)
     long len = sysconf(_SC_PAGESIZE);       /* a new program: main has not set pg */
     return mincore(exec_addr, len, vec) == -1 && errno == ENOMEM ? R_UNMAPPED : R_STILL_MAPPED;
 }
+/* A writer that dies in the middle of a change, and a lock-free reader after it (Lab 3).
+ * The textbook seqlock: seq odd while writing, readers wait while it is odd. The two-copy
+ * record: the writer fills the idle copy, then publishes it with gen + 1. */
+struct two_copy { _Atomic unsigned gen; char copy[2][64]; };
+struct seqlocked { _Atomic unsigned seq; char data[64]; };
+
+/* Runs reader(rec) in a child with a 200 ms timer: its result, or SIGALRM if it waited. */
+static int read_with_timeout(int (*reader)(void *), void *rec)
+{
+    pid_t pid = fork();
+    if (pid == -1)
+        return R_SETUP;
+    if (pid == 0) {
+        struct itimerval t = { { 0, 0 }, { 0, 200 * 1000 } };
+        if (setitimer(ITIMER_REAL, &t, NULL) == -1)
+            _exit(R_SETUP);
+        _exit(reader(rec));
+    }
+    int st;
+    if (waitpid(pid, &st, 0) == -1)
+        return R_SETUP;
+    if (WIFSIGNALED(st))
+        raise(WTERMSIG(st));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : R_SETUP;
+}
+static int seqlock_read(void *rec)
+{
+    struct seqlocked *r = rec;
+    char out[64];
+    for (;;) {
+        unsigned before = atomic_load_explicit(&r->seq, memory_order_acquire);
+        if (before & 1)
+            continue;                                   /* a writer is busy: wait */
+        memcpy(out, r->data, sizeof(out));
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&r->seq, memory_order_relaxed) == before)
+            return out[0] == 'o' && out[63] == 'o' ? R_KEPT : R_SETUP;
+    }
+}
+static int two_copy_read(void *rec)
+{
+    struct two_copy *r = rec;
+    char out[64];
+    for (;;) {
+        unsigned g = atomic_load_explicit(&r->gen, memory_order_acquire);
+        memcpy(out, r->copy[g & 1], sizeof(out));
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&r->gen, memory_order_relaxed) == g)
+            return out[0] == 'o' && out[63] == 'o' ? R_KEPT : R_SETUP;
+    }
+}
+/* The writer child holds "old" in the record, starts writing "new" and dies halfway. */
+static int c_seqlock_dead_writer(void)
+{
+    struct seqlocked *r = anon_shared(sizeof(*r));
+    memset(r->data, 'o', sizeof(r->data));
+    pid_t pid = fork();
+    if (pid == -1)
+        return R_SETUP;
+    if (pid == 0) {
+        atomic_store_explicit(&r->seq, 1, memory_order_relaxed);    /* odd: writing */
+        atomic_thread_fence(memory_order_release);
+        memset(r->data, 'n', sizeof(r->data) / 2);
+        _exit(0);                                                   /* dies here */
+    }
+    if (waitpid(pid, NULL, 0) == -1)
+        return R_SETUP;
+    return read_with_timeout(seqlock_read, r);
+}
+static int c_two_copy_dead_writer(void)
+{
+    struct two_copy *r = anon_shared(sizeof(*r));
+    memset(r->copy[0], 'o', sizeof(r->copy[0]));                    /* gen 0: copy 0 */
+    pid_t pid = fork();
+    if (pid == -1)
+        return R_SETUP;
+    if (pid == 0) {
+        atomic_thread_fence(memory_order_release);
+        memset(r->copy[1], 'n', sizeof(r->copy[1]) / 2);           /* the idle copy */
+        _exit(0);                                                   /* dies before gen + 1 */
+    }
+    if (waitpid(pid, NULL, 0) == -1)
+        return R_SETUP;
+    return read_with_timeout(two_copy_read, r);
+}
+
 /* ---- Memory model: atomics and mutexes in shared memory ------------------------------- */
 static int c_atomic_lock_free(void)
 {
@@ -967,6 +1062,8 @@ static const struct probe_case cases[] = {
     { "execve_unmaps", "madvise", c_execve_unmaps, "a MAP_SHARED|MAP_ANONYMOUS page, then execve: the new program looks there" },
     { "atomic_lock_free", "memory model", c_atomic_lock_free, "atomic_is_lock_free for _Atomic uint32_t and uint64_t" },
     { "robust_original", "memory model", c_robust_original, "robust mutex in a file, its owner exits holding it: lock it" },
+    { "seqlock_dead_writer", "memory model", c_seqlock_dead_writer, "seqlock (readers wait while seq is odd), writer dies mid-write: read, 200 ms timer" },
+    { "two_copy_dead_writer", "memory model", c_two_copy_dead_writer, "two copies + generation, writer dies mid-write: read, 200 ms timer" },
     { "robust_copy", "memory model", c_robust_copy, "a byte copy of that locked mutex (taken by its owner) in another file: lock it, 200 ms timeout" },
 };
 

@@ -81,7 +81,7 @@ for _, r in ipairs(probe_rows) do probe[r[1]] = { group = r[2], root = r[3], use
 
 local result_words = { OK = "succeeds", zero = "reads zeros", visible = "seen by the other side",
                        ["not-visible"] = "not seen by the other side", ["-"] = "not measured",
-                       kept = "the byte is kept", ["fewer-faults"] = "fewer faults than pages",
+                       kept = "data kept", ["fewer-faults"] = "fewer faults than pages",
                        ["fault-per-page"] = "one fault per page", ["no-fault"] = "no fault",
                        copied = "copied at mmap time", ["not-copied"] = "not copied",
                        unmapped = "gone", ["still-mapped"] = "still mapped",
