@@ -10,6 +10,7 @@ HANDOUTS_TEST := $(BUILD)/test-handouts
 HANDOUTS_GEN  := $(BUILD)/handouts/gen
 BENCH_PLOTS   := scan-warm ratio random copy ipc
 ERRNO_PROBE   := $(BUILD)/handouts/errno-probe
+ASAN_PROBE    := $(BUILD)/handouts/asan-probe
 ERRNO_TSV     := $(HANDOUTS_GEN)/errno.tsv
 DIST_TARBALL  := $(BUILD)/dist/mmap-labs-student.tar.gz
 
@@ -33,16 +34,24 @@ define pandoc_page
 	$(Q)mv $(1).tmp $(1)
 endef
 
-# ---- The errno probe: run on this machine at build time ---------------------------------
+# ---- The probes: run on this machine at build time ---------------------------------------
+# errno-probe measures mmap and its neighbours; asan-probe, built with the sanitizers, what
+# AddressSanitizer reports. Both print rows of one table; a failing probe fails the build.
 $(ERRNO_PROBE): $(BUILD)/obj/handouts/probe/errno_probe.o
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $^ -o $@
 
+$(ASAN_PROBE): $(BUILD)/asan/handouts/probe/asan_probe.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SANFLAGS) $^ -o $@
+
 # Rerun on every build: the answer belongs to the machine, not to the source.
-$(ERRNO_TSV): $(ERRNO_PROBE) FORCE
+$(ERRNO_TSV): $(ERRNO_PROBE) $(ASAN_PROBE) FORCE
 	@mkdir -p $(@D)
 	$(Q)$(ERRNO_PROBE) > $@.tmp
+	$(Q)$(ASAN_PROBE) >> $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 

@@ -80,7 +80,13 @@ local probe = {}
 for _, r in ipairs(probe_rows) do probe[r[1]] = { group = r[2], root = r[3], user = r[4], setup = r[5] } end
 
 local result_words = { OK = "succeeds", zero = "reads zeros", visible = "seen by the other side",
-                       ["not-visible"] = "not seen by the other side", ["-"] = "not measured" }
+                       ["not-visible"] = "not seen by the other side", ["-"] = "not measured",
+                       kept = "data kept", ["fewer-faults"] = "fewer faults than pages",
+                       ["fault-per-page"] = "one fault per page", ["no-fault"] = "no fault",
+                       copied = "copied at mmap time", ["not-copied"] = "not copied",
+                       unmapped = "gone", ["still-mapped"] = "still mapped",
+                       reported = "reported", ["not-reported"] = "not reported",
+                       ["not-lock-free"] = "not lock-free" }
 local function say(result) return result_words[result] or result end
 
 -- [EACCES]{.probe case=wronly_private} or [succeeds]{.probe case=x expect=OK as=root}
@@ -111,7 +117,8 @@ local function check_probe(span)
 end
 
 local group_names = { success = "no error", signal = "signals", sharing = "sharing",
-                      privilege = "privilege", ["two faults"] = "two faults" }
+                      privilege = "privilege", ["two faults"] = "two faults",
+                      ["not ENODEV"] = "not regular, still mapped", madvise = "madvise, mremap, fork, exec" }
 local function errno_table()
   local out = { "| errno or result | how it was provoked | as root | as uid 65534 |",
                 "|---|------------|---|---|" }
@@ -201,23 +208,58 @@ local function points_tables(lab)
 end
 
 -- ---- Mutants: every seeded bug the grader knows is a "Common mistakes" entry ------------------
+-- An entry is a paragraph opening with [**Title.**]{mutant=a,b} (a seeded bug the self-test
+-- shows the grader catches: the filter names the test that catches it) or with
+-- [**Title.**]{.not-caught} (the filter says plainly that no test is shown to catch it).
+local function append(para, text)
+  table.insert(para.content, pandoc.Space())
+  for _, i in ipairs(md(text)[1].content) do table.insert(para.content, i) end
+end
+
 local function mistakes(div, lab)
   local rows = read_tsv("harness/selftest/" .. lab .. "/mutants.tsv")
+  local test_of, known, missing = {}, {}, {}
+  for _, r in ipairs(rows or {}) do known[r[1]] = true; test_of[r[1]] = r[2] end
   local covered = {}
-  div:walk({ Span = function(s)
-    for name in (s.attributes["mutant"] or ""):gmatch("[^,%s]+") do covered[name] = true end
-  end })
+  local function entry_kind(para)
+    local first = para.content[1]
+    if not first or first.t ~= "Span" then return nil end
+    if first.classes:includes("not-caught") then return "not-caught" end
+    if first.attributes["mutant"] then return "mutant", first.attributes["mutant"] end
+    return nil
+  end
+  for _, b in ipairs(div.content) do
+    if b.t == "Para" then
+      local kind, names = entry_kind(b)
+      if kind == "mutant" then
+        local tests, seen = {}, {}
+        for name in names:gmatch("[^,%s]+") do
+          covered[name] = true
+          local t = test_of[name]
+          if rows and not t then
+            fail("Common mistakes cites mutant '" .. name .. "', which mutants.tsv does not list")
+          elseif t and not seen[t] then
+            seen[t] = true
+            table.insert(tests, "`" .. t .. "`")
+          end
+        end
+        if #tests > 0 then
+          append(b, "(Caught by the test" .. (#tests > 1 and "s " or " ") .. table.concat(tests, " and ") .. ".)")
+        end
+      elseif kind == "not-caught" then
+        append(b, "**Not caught:** no test is shown to catch this mistake; check for it yourself.")
+      else
+        fail("a Common mistakes entry is neither [...]{mutant=NAME} nor [...]{.not-caught}: '" ..
+             stringify(b):sub(1, 60) .. "'")
+      end
+    end
+  end
   if not rows then
     warn("no harness/selftest/" .. lab .. "/mutants.tsv: mistakes list not cross-checked")
     return div
   end
-  local known, missing = {}, {}
   for _, r in ipairs(rows) do
-    known[r[1]] = true
     if not covered[r[1]] then table.insert(missing, r) end
-  end
-  for name in pairs(covered) do
-    if not known[name] then warn("Common mistakes cites mutant '" .. name .. "', which mutants.tsv no longer lists") end
   end
   if #missing > 0 then
     local items = {}

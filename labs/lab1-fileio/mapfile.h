@@ -27,7 +27,8 @@ struct mf_view {
 int mf_map(int fd, off_t offset, size_t len, int prot, int flags, struct mf_view *v);
 
 /* Maps the whole file open on fd. An empty file gives success with an all-zero view and
- * no mmap call, so this applies mmap's rules itself:
+ * no mmap call, so this applies the rules itself (EBADF and EACCES are mmap's; ENODEV for
+ * every non-regular file is this lab's, as mmap maps /dev/zero or a TCP socket):
  *   EBADF   fd is not an open file descriptor;
  *   ENODEV  fd is not a regular file (pipe, directory, device);
  *   EACCES  fd not open for reading, or PROT_WRITE with MAP_SHARED and fd not open O_RDWR;
@@ -55,7 +56,8 @@ long long mf_count_lines(int fd);
 int mf_copy(int src_fd, int dst_fd);
 
 /* Reverses the bytes of the file open on fd in place through a MAP_SHARED mapping, and
- * msyncs (MS_SYNC) before returning. Returns 0, or -1 with errno:
+ * msyncs (MS_SYNC) before returning, so that the data has been written to the device (on
+ * a disk file system; read(2) sees the change without it). Returns 0, or -1 with errno:
  *   EBADF   a bad fd;
  *   EACCES  fd not open O_RDWR (file unchanged);
  *   ENODEV  not a regular file.

@@ -16,8 +16,9 @@
 
 /* TODO (handout lab3, "Store layout"): design what lives in the mapping - a header that
  * starts with KV_MAGIC and KV_VERSION (kvstore.h), then the capacity, the entry count, a
- * ready flag and the mutex; then nslots fixed-size slots. Use fixed-size types, no pointers:
- * every process maps the store at a different address. */
+ * ready flag and the mutex; then nslots fixed-size slots, each a generation counter and two
+ * copies of an entry. Use fixed-size types, no pointers: every process maps the store at a
+ * different address. */
 
 struct kv {
     int fd;                 /* TODO: the mapping's address and length, the open flags... */
@@ -38,7 +39,9 @@ struct kv *kv_open(const char *name, size_t nslots, int flags)
 
 /* TODO (handout lab3, "Reading and writing entries (kv_put, kv_get, kv_del)"): take the
  * lock (on EOWNERDEAD repair and call pthread_mutex_consistent), find the key by linear
- * probing, and write the new value so that a lock-free reader sees the old or the new one
+ * probing, write the new entry into the slot's idle copy, then publish it with one release
+ * store of generation + 1, so that a lock-free reader sees the old or the new one and a
+ * writer killed halfway leaves nothing a reader waits on
  * (handout lab3, "Lock-free readers and sequence counters"). */
 int kv_put(struct kv *kv, const char *key, const void *val, size_t len)
 {
@@ -47,8 +50,9 @@ int kv_put(struct kv *kv, const char *key, const void *val, size_t len)
     return -1;
 }
 
-/* TODO (handout lab3, "Lock-free readers and sequence counters"): read without the lock,
- * retrying while the slot's sequence counter changes; ERANGE copies nothing. */
+/* TODO (handout lab3, "Lock-free readers and sequence counters"): read without the lock:
+ * load the slot's generation, copy its current copy, fence, load the generation again and
+ * retry only if it changed (never wait for a writer: it may be dead); ERANGE copies nothing. */
 ssize_t kv_get(struct kv *kv, const char *key, void *buf, size_t cap)
 {
     (void)kv, (void)key, (void)buf, (void)cap;

@@ -15,7 +15,8 @@
 
 enum {
     KV_CREATE = 1,          /* create the store if it does not exist */
-    KV_RDONLY = 2,          /* map it read-only: kv_get/kv_foreach only, no lock taken */
+    KV_RDONLY = 2,          /* map it read-only: kv_get/kv_foreach only, no lock taken,
+                               so reads must never wait for a writer (it may have died) */
     KV_SHM    = 4,          /* name is a POSIX shared-memory name ("/name"), not a path */
 };
 
@@ -37,7 +38,9 @@ struct kv;                  /* an open store: private to kvstore.c */
  *   EINVAL  name NULL; KV_CREATE with nslots == 0 for a missing store; KV_SHM and name does
  *           not start with '/'; the object is not a store (bad magic or version, shorter
  *           than its header or than its slots need) - checked before touching any byte
- *           past its end, so never SIGBUS;
+ *           past its end, so a bad file gives EINVAL, not SIGBUS, here. Later accesses can
+ *           still raise SIGBUS if another process truncates the store, or if a sparse
+ *           store's file system is full (handout primer, "SIGBUS and SIGSEGV");
  *   ENOENT  missing and no KV_CREATE;
  *   EISDIR  name is a directory (ENODEV with KV_RDONLY, as mmap says);
  *   EACCES  permission denied (passed through from open/shm_open/mmap);
@@ -53,8 +56,11 @@ int kv_close(struct kv *kv);
  * errno of unlink/shm_unlink (ENOENT when missing). */
 int kv_unlink(const char *name, int flags);
 
-/* Writes the store's bytes to its file (msync MS_SYNC) before returning. Returns 0, or -1
- * with errno: EINVAL if kv == NULL, else msync's errno. */
+/* Writes the store's dirty pages to the device now (msync MS_SYNC of the whole mapping)
+ * and returns write-back errors. Other programs see every change without it; a new store
+ * file is durable only once its directory is fsynced too; a KV_SHM store is never durable
+ * (handout lab3, "Persistence (kv_sync)"). Returns 0, or -1 with errno: EINVAL if
+ * kv == NULL, else msync's errno. */
 int kv_sync(struct kv *kv);
 
 /* ---- Entries ---------------------------------------------------------------------------- */
@@ -70,6 +76,7 @@ int kv_sync(struct kv *kv);
 int kv_put(struct kv *kv, const char *key, const void *val, size_t len);
 
 /* Copies the value of key into buf (cap bytes) and returns its length (0..KV_VALUE_MAX).
+ * Takes no lock and never waits for a writer, not even one killed halfway through a change.
  * Returns -1 with errno:
  *   EINVAL        kv or key NULL, key empty, or buf NULL with cap > 0;
  *   ENAMETOOLONG  strlen(key) > KV_KEY_MAX;

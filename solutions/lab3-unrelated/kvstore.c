@@ -1,6 +1,6 @@
 /* kvstore.c - reference solution of Lab 3: a fixed-size hash table in a MAP_SHARED mapping
  * that unrelated programs open by name, guarded by a process-shared robust mutex, with
- * lock-free readers that see each value whole (a per-slot sequence counter).
+ * lock-free readers that see each value whole and never wait (two copies per slot).
  * Build and test: make lab3-tests && build/tests/lab3-solution/run (handout lab3). */
 #include "kvstore.h"
 
@@ -19,9 +19,11 @@
 
 /* ---- Layout ----------------------------------------------------------------------------
  * [header, HDR_SIZE bytes][slot 0][slot 1]...[slot nslots-1]. A slot holds two copies of an
- * entry; seq & 1 says which one is current. A writer fills the other copy and then bumps
- * seq, so a change becomes visible in one atomic store, and a writer killed halfway has
- * touched only the copy nobody reads. */
+ * entry and a generation counter, seq; seq & 1 says which copy is current. A writer fills
+ * the other copy and then bumps seq, so a change becomes visible in one atomic store. There
+ * is no "being written" state: a writer killed halfway has touched only the copy nobody
+ * trusts and left seq as it was, so no reader ever waits for it (a seqlock whose readers
+ * wait while seq is odd would hang them forever behind a dead writer). */
 #define KV_READY     0x52454459u    /* "REDY": the creator finished initialising */
 #define OPEN_WAIT_MS 2000           /* how long an opener waits for a concurrent creator */
 
@@ -46,7 +48,7 @@ struct kv_entry {
 };
 
 struct kv_slot {
-    _Alignas(64) _Atomic uint32_t seq;  /* bumped by each change; seq & 1 = current entry */
+    _Alignas(64) _Atomic uint32_t seq;  /* generation: +1 per change; seq & 1 = current copy */
     struct kv_entry e[2];
 };
 
@@ -443,7 +445,8 @@ static void publish(struct kv_slot *s, uint32_t state, uint32_t h, const char *k
 
 /* Lock-free read of slot s: *match says whether its current entry is live and holds key
  * (any live key when key is NULL); then *out holds its value (and its key when key is
- * NULL). Returns the entry's state. Retries until it read one whole version of the slot. */
+ * NULL). Returns the entry's state. Retries until it read one whole version of the slot,
+ * which takes one pass unless a writer published meanwhile: it never waits for a writer. */
 static uint32_t snapshot(const struct kv_slot *s, const char *key, size_t klen, uint32_t h,
                          struct kv_entry *out, int *match)
 {
