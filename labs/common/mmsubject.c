@@ -44,6 +44,7 @@ static int nrunner_maps;
 struct crumbs {
     char during[MM_CALL_TEXT];
     atomic_int strays;
+    uintptr_t fault_pc;             /* where a fatal signal hit, for "at mapfile.c:57" */
 };
 
 struct report_head { unsigned magic; unsigned size; };
@@ -193,6 +194,78 @@ pid_t mm_spawn(const char *const argv[], int in_fd, int out_fd)
     _exit(127);
 }
 
+/* ---- Where a subject crashed ----------------------------------------------------------- */
+
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+static char fault_stack[1 << 16];       /* the handler runs here when the stack overflowed */
+
+/* Records the instruction that faulted; returning re-runs it with the default action, so the
+ * subject still dies by the same signal. (ASan prints its own report with file and line.) */
+static void note_fault(int sig, siginfo_t *info, void *context)
+{
+    (void)sig, (void)info;
+    if (crumbs)
+        crumbs->fault_pc = (uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
+}
+#endif
+
+static void catch_faults(void)
+{
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+    stack_t alt = { .ss_sp = fault_stack, .ss_size = sizeof fault_stack };
+    struct sigaction sa = { .sa_sigaction = note_fault,
+                            .sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK };
+    sigaltstack(&alt, NULL);
+    sigemptyset(&sa.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL)
+            sigaction(sig, &sa, NULL);
+#endif
+}
+
+/* "mapfile.c:57 (mf_map)" for an address in this program, from addr2line (binutils); empty
+ * when it lies elsewhere (a library) or nothing is known about it. */
+static void describe_address(uintptr_t pc, char *out, size_t size)
+{
+    char exe[512] = "", line[512];
+    uintptr_t base = 0;
+    FILE *maps = fopen("/proc/self/maps", "r");
+
+    out[0] = '\0';
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || maps == NULL) {
+        if (maps)
+            fclose(maps);
+        return;
+    }
+    exe[n] = '\0';
+    while (base == 0 && fgets(line, sizeof line, maps)) {
+        unsigned long start, offset;
+        char path[512];
+        if (sscanf(line, "%lx-%*x %*s %lx %*s %*s %511s", &start, &offset, path) == 3 &&
+            offset == 0 && strcmp(path, exe) == 0)
+            base = start;           /* where the program is loaded (PIE) */
+    }
+    fclose(maps);
+    if (base == 0 || pc < base)
+        return;
+    char cmd[1200], fn[256] = "", where[512] = "";
+    snprintf(cmd, sizeof cmd, "addr2line -f -e '%s' %#lx 2>/dev/null", exe,
+             (unsigned long)(pc - base));
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return;
+    if (fgets(fn, sizeof fn, p) && fgets(where, sizeof where, p)) {
+        fn[strcspn(fn, "\n")] = where[strcspn(where, "\n")] = '\0';
+        const char *file = strrchr(where, '/') ? strrchr(where, '/') + 1 : where;
+        if (strncmp(file, "??", 2) != 0)
+            snprintf(out, size, " at %s (%s)", file, fn);
+        else if (strncmp(fn, "??", 2) != 0)
+            snprintf(out, size, " in %s", fn);
+    }
+    pclose(p);
+}
+
 /* ---- The subject ----------------------------------------------------------------------- */
 
 bool mm_in_subject(void)
@@ -320,6 +393,8 @@ static void judge_outcome(int status, bool timed_out, const char *buf, size_t le
         if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
             *c = '?';
     outcome.strays = atomic_load(&crumbs->strays);
+    if (crumbs->fault_pc && WIFSIGNALED(status))
+        describe_address(crumbs->fault_pc, outcome.where, sizeof outcome.where);
     if (timed_out) {
         outcome.how = MM_TIMED_OUT;
     } else if (WIFSIGNALED(status)) {
@@ -371,6 +446,7 @@ int mm_subject_begin(void *obs, size_t size, struct mm_subject_opts opts)
         close(p[0]);
         report_fd = p[1];
         mm_seal();
+        catch_faults();
         if (opts.as_user)
             drop_privileges();
         /* Dumpable again (the judge is not), so LeakSanitizer can stop this process. */
@@ -423,8 +499,8 @@ const char *mm_outcome_text(void)
                      "or io_uring), which this function must not use.\n  Hint: get the bytes "
                      "through the mapping only.", during);
         else
-            snprintf(msg, sizeof msg, "your code crashed with %s%s.\n  Hint: %s",
-                     mm_signal_name(outcome.signal), during,
+            snprintf(msg, sizeof msg, "your code crashed with %s%s%s.\n  Hint: %s",
+                     mm_signal_name(outcome.signal), during, outcome.where,
                      outcome.signal == SIGBUS ? "SIGBUS means a touched page lies past the end "
                      "of the file: size the file (ftruncate) before touching its mapping."
                      : outcome.signal == SIGSEGV ? "SIGSEGV means an access outside a mapping "

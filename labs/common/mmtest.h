@@ -146,6 +146,7 @@ struct mm_outcome {
     bool leaked;            /* LeakSanitizer found memory never freed (ASan builds only) */
     int  strays;            /* children of student code that returned into the test */
     char during[MM_CALL_TEXT];  /* the last call started, "" if none */
+    char where[256];        /* " at mapfile.c:57 (mf_map)" for a crash, when known */
 };
 /* How the last subject ended, and a sentence that says so for a failure message. */
 const struct mm_outcome *mm_outcome(void);

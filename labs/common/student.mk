@@ -18,6 +18,8 @@ PROGRAMS := $($(LAB)_TOOLS) $($(LAB)_HELPERS)
 SUBMISSION := $(LAB)-submission.tar.gz
 
 .PHONY: all test asan submit grade clean
+# Keep the objects of tools and helpers: without them make would relink those every time.
+.SECONDARY:
 all: build/run $(addprefix build/,$(PROGRAMS))
 
 build/%.o: %.c
@@ -45,13 +47,16 @@ build/%: build/%.o build/$(FILE:.c=.o)
 	$(CC) $^ -o $@ $(LDLIBS)
 build/%: build/tests/helpers/%.o build/$(FILE:.c=.o)
 	$(CC) $^ -o $@ $(LDLIBS)
+build/asan/%: build/asan/%.o build/asan/$(FILE:.c=.o)
+	$(CC) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 build/asan/%: build/asan/tests/helpers/%.o build/asan/$(FILE:.c=.o)
 	$(CC) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 
 test: all
 	./build/run $(if $(NO_COLOR),--color=never)
-asan: build/asan/run $(addprefix build/asan/,$($(LAB)_HELPERS))
-	./build/asan/run
+# The tests start the tools and helpers beside the test binary: build them with ASan too.
+asan: build/asan/run $(addprefix build/asan/,$(PROGRAMS))
+	./build/asan/run $(if $(NO_COLOR),--color=never)
 
 # Only your file goes in: the grader takes headers and tests from its own copy.
 submit: $(SUBMISSION)
