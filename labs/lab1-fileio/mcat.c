@@ -1,6 +1,6 @@
 /* mcat.c - print files to standard output, like cat(1), reading them through mmap.
  * Demonstrates mf_map_file on files of any size (empty ones too) and a full write loop.
- * usage: mcat FILE...   (build/bin/mcat after `make`) */
+ * usage: mcat FILE...   (build/mcat after `make` in this directory) */
 #include "mapfile.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* mcp.c - copy a file, like cp(1) for one regular file, with both files mapped.
  * Demonstrates mf_copy, and leaving no half-made DST behind: a DST this run created is
- * removed again if the copy fails.  Usage: mcp SRC DST   (build/bin/mcp after `make`) */
+ * removed again if the copy fails.  Usage: mcp SRC DST   (build/mcp after `make` in this directory) */
 #include "mapfile.h"
 
 #include <errno.h>

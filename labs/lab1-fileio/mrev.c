@@ -1,6 +1,6 @@
 /* mrev.c - reverse the bytes of a file in place, through a shared mapping.
  * Demonstrates mf_reverse: MAP_SHARED stores reach the file, msync makes them durable.
- * usage: mrev FILE   (build/bin/mrev after `make`); running it twice restores the file. */
+ * usage: mrev FILE   (build/mrev after `make` in this directory); running it twice restores the file. */
 #include "mapfile.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* mwc.c - count lines, like `wc -l`, through mmap: prints "N FILE" per file.
  * Demonstrates mf_count_lines (windowed mapping, no read(2) of file data).
- * usage: mwc FILE...   (build/bin/mwc after `make`) */
+ * usage: mwc FILE...   (build/mwc after `make` in this directory) */
 #include "mapfile.h"
 
 #include <errno.h>
