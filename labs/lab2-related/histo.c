@@ -1,6 +1,6 @@
 /* histo.c - byte histogram of a file: maps it and counts with parallel_histogram, so N
  * worker processes read one mapping. Prints "VALUE HEX CHAR COUNT" per byte value present.
- * usage: histo FILE [-j N]   (build/bin/histo after `make`) */
+ * usage: histo FILE [-j N]   (build/histo after `make` in this directory) */
 #include "shared.h"
 
 #include <ctype.h>
