@@ -1,7 +1,7 @@
 /* ringbench.c - messages per second from one producer process to one consumer process
  * through the shared-memory ring, a pipe and a socketpair, by message size; then the time
  * of 4 processes x 1,000,000 counter_add calls. Medians of interleaved rounds.
- * usage: ringbench [--quick] [--rounds N] [--seconds S] [--tsv]   (build/bin/ringbench) */
+ * usage: ringbench [--quick] [--rounds N] [--seconds S] [--tsv]   (build/ringbench after `make` in this directory) */
 #include "shared.h"
 
 #include <errno.h>
