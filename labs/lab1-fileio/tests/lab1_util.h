@@ -1,5 +1,6 @@
 /* lab1_util.h - what the Lab 1 tests share: page-size-aware size sweeps, temporary files
- * opened in a given mode, whole-file comparisons and leak probes.
+ * opened in a given mode (on a disk, sealed memfds), whole-file comparisons, leak probes and
+ * mf_map in a subject.
  * Not a test file itself: tests/lab1_util.c is linked into the test binary. */
 #ifndef LAB1_UTIL_H
 #define LAB1_UTIL_H
