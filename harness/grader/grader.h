@@ -191,6 +191,9 @@ struct sbx_job {
     rlim_t cpu, as, fsize, nofile, nproc;
     const char *stdin_path; /* NULL: /dev/null */
     const char *tmpdir;     /* TMPDIR outside bubblewrap (NULL: cwd) */
+    const char *disk_dir;   /* host directory on the grader's disk, bound read-write and
+                               named in MMTEST_DISK_DIR: the sandbox's /tmp is a tmpfs,
+                               where msync has nothing to write back (NULL: none) */
     bool   trusted;         /* our own tools on our own files: no sandbox, no uid change */
 };
 

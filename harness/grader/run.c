@@ -39,7 +39,8 @@ static void bind_binary_dir(struct sbx_job *job, const char *run)
 }
 
 /* A fresh work directory and TMPDIR under workroot, owned by the sandbox user: outside
- * bubblewrap the test needs a home and a TMPDIR of its own. */
+ * bubblewrap the test needs a home and a TMPDIR of its own. The work directory is also the
+ * disk directory of tests that watch data reach a disk (lab 1's msync test). */
 struct test_space {
     char *work, *tmp;
 };
@@ -56,6 +57,7 @@ static void make_test_space(struct sbx_job *job, const char *workroot, struct te
     sbx_own(s->tmp);
     job->cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : s->work;
     job->tmpdir = s->tmp;
+    job->disk_dir = s->work;
 }
 
 static void free_test_space(const char *workroot, struct test_space *s)

@@ -22,6 +22,8 @@ struct mf_view {
  * below it and v->data points at byte offset.
  * On success returns 0. On error returns -1 with errno set and *v all zero (when v != NULL):
  *   EINVAL  v == NULL, len == 0 or offset < 0 (checked before anything else, even a bad fd);
+ *   ENOMEM  len + offset % pagesize does not fit in a size_t (what mmap says of any length
+ *           no address space can hold; mapping the wrapped-around sum would be a bug);
  *   otherwise mmap's own errno, unchanged: EBADF, EACCES, EINVAL (neither MAP_SHARED nor
  *   MAP_PRIVATE in flags), ENODEV, ENOMEM, EAGAIN, EPERM, EOVERFLOW. */
 int mf_map(int fd, off_t offset, size_t len, int prot, int flags, struct mf_view *v);

@@ -6,10 +6,6 @@
 
 #include <ctype.h>
 #include <stdio.h>
-#include <sys/vfs.h>
-
-#define TMPFS_MAGIC_ 0x01021994        /* linux/magic.h: on tmpfs msync has nothing to do */
-#define RAMFS_MAGIC_ 0x858458f6
 
 Test(mf_reverse, tiny_files_reverse_exactly)
 {
@@ -102,44 +98,42 @@ static long dirty_kb(void *addr)
     return kb;
 }
 
+/* Durability is seen on a disk file system only (on tmpfs nothing is ever written back, and
+ * read(2) sees MAP_SHARED stores with or without msync): the file lives in a disk directory,
+ * and after mf_reverse returns, the judge's own view of it must show no dirty page. */
 Test(mf_reverse, msync_writes_the_file_back)
 {
-    const char *path;
     size_t len = 64 * pg();
     unsigned char *data = random_bytes(len, 80);
-    int fd = open_tmp(data, len, O_RDWR, &path);
-    struct statfs fs;
+    int fd = disk_tmpfile(data, len);
     struct mm_call rev;
 
-    MM_CHECK(fstatfs(fd, &fs) == 0 && fsync(fd) == 0, MM_NO_HINT, "test setup: fstatfs/fsync "
-             "failed");
+    MM_CHECK(fsync(fd) == 0, MM_NO_HINT, "test setup: fsync failed: %s", strerror(errno));
     MM_SUBJECT(rev)
         rev = MM_CALL(mf_reverse(fd));
     MM_CHECK_OK(rev, HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
-    if (fs.f_type != TMPFS_MAGIC_ && fs.f_type != RAMFS_MAGIC_) {
-        /* The judge's own read-only view of the file: its pages are dirty unless msync wrote
-         * them back. */
-        void *p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-        MM_CHECK(p != MAP_FAILED, MM_NO_HINT, "test check: mmap failed: %s", strerror(errno));
-        long kb = dirty_kb(p);
-        MM_CHECK(munmap(p, len) == 0, MM_NO_HINT, "test check: munmap failed");
-        MM_CHECK(kb != -1, MM_NO_HINT, "test check: cannot read /proc/self/smaps");
-        MM_CHECK(kb == 0, HINT(S_REV, "call msync(map_base, map_len, MS_SYNC) before munmap; "
-                 "MS_ASYNC does not wait"), "after mf_reverse returned, %ld kB of the file were "
-                 "still dirty in the page cache (not yet written back).", kb);
-    }
+    /* A fresh read-only view: its pages are dirty unless msync wrote them back. */
+    void *p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+    MM_CHECK(p != MAP_FAILED, MM_NO_HINT, "test check: mmap failed: %s", strerror(errno));
+    long kb = dirty_kb(p);
+    MM_CHECK(munmap(p, len) == 0, MM_NO_HINT, "test check: munmap failed");
+    MM_CHECK(kb != -1, MM_NO_HINT, "test check: cannot read /proc/self/smaps");
+    MM_CHECK(kb == 0, HINT(S_REV, "call msync(map_base, map_len, MS_SYNC) before munmap; "
+             "MS_ASYNC does not wait"), "after mf_reverse returned, %ld kB of the file were "
+             "still dirty in the page cache (not yet written back to the disk).", kb);
     for (size_t i = 0; i < len / 2; i++) {
         unsigned char c = data[i];
         data[i] = data[len - 1 - i];
         data[len - 1 - i] = c;
     }
-    expect_file_is(path, data, len, "the file after mf_reverse");
+    expect_fd_file_is(fd, data, len, "the file after mf_reverse");
     free(data);
     close(fd);
 }
 
 #define LEAK_ROUNDS 20
 
+/* A leak test fails for a leak only: the failing calls' errno is other tests' business. */
 Test(mf_reverse, no_leak_after_success_or_failure)
 {
     int fd = open_tmp("0123456789", 10, O_RDWR, NULL);
@@ -154,10 +148,8 @@ Test(mf_reverse, no_leak_after_success_or_failure)
         }
         o.after = probe_take();
     }
-    for (int i = 0; i < LEAK_ROUNDS; i++) {
+    for (int i = 0; i < LEAK_ROUNDS; i++)
         MM_CHECK_OK(o.ok[i], HINT(S_REV, "map MAP_SHARED, swap, msync, munmap"));
-        MM_CHECK_ERRNO(o.fail[i], EACCES, HINT(S_REV, "the fd must be O_RDWR"));
-    }
     probe_check(o.before, o.after, "40 mf_reverse calls (20 succeeded, 20 failed)");
     close(fd);
     close(ro);

@@ -4,7 +4,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 MM_LAB("lab1", S_LEAKS);
 
@@ -54,6 +56,57 @@ int open_tmp(const void *data, size_t len, int flags, const char **path)
     MM_CHECK(fd != -1, MM_NO_HINT, "test setup: open(%s) failed: %s", name, strerror(errno));
     if (path)
         *path = name;
+    return fd;
+}
+
+/* A file opened O_RDWR in dir if dir is on a disk file system, unlinked; else -1. */
+static int disk_file_in(const char *dir)
+{
+    struct statfs fs;
+    char path[4096];
+
+    if (dir == NULL || *dir == '\0' || statfs(dir, &fs) == -1 ||
+        fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)
+        return -1;
+    snprintf(path, sizeof path, "%s/lab1-disk-XXXXXX", dir);
+    int fd = mkstemp(path);
+    if (fd != -1)
+        unlink(path);
+    return fd;
+}
+
+int disk_tmpfile(const void *data, size_t len)
+{
+    const char *dirs[] = { getenv("MMTEST_DISK_DIR"), getenv("TMPDIR"), "/tmp", "/var/tmp",
+                           "." };
+    int fd = -1;
+
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && fd == -1; i++)
+        fd = disk_file_in(dirs[i]);
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: no directory on a disk file system (tried "
+             "$MMTEST_DISK_DIR, $TMPDIR, /tmp, /var/tmp and the current directory; tmpfs does "
+             "not count: msync has nothing to write back there). Set MMTEST_DISK_DIR.");
+    for (size_t done = 0; done < len; ) {
+        ssize_t n = write(fd, (const char *)data + done, len - done);
+        MM_CHECK(n > 0, MM_NO_HINT, "test setup: write to a disk file failed: %s",
+                 strerror(errno));
+        done += (size_t)n;
+    }
+    return fd;
+}
+
+int sealed_memfd(const void *data, size_t len, int seals)
+{
+    int fd = memfd_create("lab1-sealed", MFD_ALLOW_SEALING);
+
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: memfd_create failed: %s", strerror(errno));
+    for (size_t done = 0; done < len; ) {
+        ssize_t n = write(fd, (const char *)data + done, len - done);
+        MM_CHECK(n > 0, MM_NO_HINT, "test setup: write to a memfd failed: %s", strerror(errno));
+        done += (size_t)n;
+    }
+    MM_CHECK(fcntl(fd, F_ADD_SEALS, seals) == 0, MM_NO_HINT, "test setup: F_ADD_SEALS failed: "
+             "%s", strerror(errno));
     return fd;
 }
 
@@ -127,6 +180,14 @@ struct map_seen map_in_subject(int fd, off_t offset, size_t len, int prot, int f
         }
     }
     return o;
+}
+
+void expect_fd_file_is(int fd, const void *data, size_t len, const char *what)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    expect_file_is(path, data, len, what);
 }
 
 int view_is_zero(const struct mf_view *v)

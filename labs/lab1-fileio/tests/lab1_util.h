@@ -1,5 +1,6 @@
 /* lab1_util.h - what the Lab 1 tests share: page-size-aware size sweeps, temporary files
- * opened in a given mode, whole-file comparisons and leak probes.
+ * opened in a given mode (on a disk, sealed memfds), whole-file comparisons, leak probes and
+ * mf_map in a subject.
  * Not a test file itself: tests/lab1_util.c is linked into the test binary. */
 #ifndef LAB1_UTIL_H
 #define LAB1_UTIL_H
@@ -39,6 +40,17 @@ unsigned char *random_bytes(size_t len, unsigned seed);
  * path. Fails the test if it cannot be made. */
 int open_tmp(const void *data, size_t len, int flags, const char **path);
 
+/* A file holding data[0, len) on a disk file system, open O_RDWR and already unlinked (the
+ * descriptor is all there is: nothing to remove). On tmpfs msync has nothing to write back,
+ * so durability can only be seen on a disk: the first of $MMTEST_DISK_DIR (the grader sets
+ * it), $TMPDIR, /tmp, /var/tmp and the current directory that is not a tmpfs or ramfs. */
+int disk_tmpfile(const void *data, size_t len);
+
+/* A memfd (a regular file, open O_RDWR) holding data[0, len) with seals added: a
+ * F_SEAL_WRITE one refuses shared writable mappings, a F_SEAL_SHRINK one a smaller size
+ * (EPERM), so that a call fails halfway, after every argument check. */
+int sealed_memfd(const void *data, size_t len, int seals);
+
 /* A closed descriptor number: open then close, so it is surely not in use. Call it inside
  * the subject that uses the number: the judge's free numbers are not the subject's (the
  * subject's report pipe takes one). */
@@ -46,6 +58,8 @@ int closed_fd(void);
 
 /* Fails the test (message names what) unless path holds exactly data[0, len). */
 void expect_file_is(const char *path, const void *data, size_t len, const char *what);
+/* The same for the file open on fd (read through a descriptor of its own). */
+void expect_fd_file_is(int fd, const void *data, size_t len, const char *what);
 
 /* What a subject saw of one mf_map call and the mf_unmap after it (when it succeeded). */
 struct map_seen {

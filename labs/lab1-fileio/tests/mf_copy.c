@@ -86,3 +86,91 @@ Test(mf_copy, file_data_is_never_read)
         close(dst);
     }
 }
+
+/* What a subject saw of one mf_copy call, with the fds and file mappings around it. */
+struct copy_seen { struct mm_call copy; struct probe before, after; };
+
+static struct copy_seen copy_in_subject(int src, int dst)
+{
+    struct copy_seen o;
+
+    MM_SUBJECT(o) {
+        o.before = probe_take();
+        o.copy = MM_CALL(mf_copy(src, dst));
+        o.after = probe_take();
+    }
+    return o;
+}
+
+/* A failure halfway: src is mapped, then dst (sealed against writing) cannot be mapped
+ * writable. The answer is mmap's errno, and src's window must be unmapped on the way out. */
+Test(mf_copy, write_sealed_dst_gives_EPERM_and_unmaps_src)
+{
+    unsigned char *data = random_bytes(3 * pg() + 5, 31);
+    int src = open_tmp(data, 3 * pg() + 5, O_RDONLY, NULL);
+    int dst = sealed_memfd(NULL, 0, F_SEAL_WRITE);
+
+    struct copy_seen o = copy_in_subject(src, dst);
+    MM_CHECK_ERRNO(o.copy, EPERM, HINT(S_COPY, "when mapping dst fails, return -1 with mmap's "
+                                       "errno (here EPERM: dst is sealed against writes)"));
+    probe_check(o.before, o.after, "mf_copy failed to map dst after mapping src");
+    free(data);
+    close(src);
+    close(dst);
+}
+
+/* A failure halfway: dst (sealed against shrinking) cannot be truncated to src's size. */
+Test(mf_copy, shrink_sealed_dst_gives_EPERM)
+{
+    unsigned char *old = random_bytes(3 * pg(), 32);
+    int src = open_tmp("short\n", 6, O_RDONLY, NULL);
+    int dst = sealed_memfd(old, 3 * pg(), F_SEAL_SHRINK);
+
+    struct copy_seen o = copy_in_subject(src, dst);
+    MM_CHECK_ERRNO(o.copy, EPERM, HINT(S_COPY, "check what ftruncate returns: when it fails, "
+                                       "return -1 with its errno (here EPERM: dst may not "
+                                       "shrink)"));
+    probe_check(o.before, o.after, "mf_copy failed to truncate dst");
+    free(old);
+    close(src);
+    close(dst);
+}
+
+/* RLIMIT_AS leaves room for one 24 MiB mapping, not two: a copy that maps both files whole
+ * fails with ENOMEM after mapping src; one with small windows succeeds. Either is right, as
+ * long as nothing stays mapped. */
+Test(mf_copy, small_address_space_copies_or_gives_ENOMEM)
+{
+    size_t size = ((size_t)24 << 20) + 7;
+    unsigned char *data = random_bytes(size, 33);
+    const char *dst_path;
+    int src = open_tmp(data, size, O_RDONLY, NULL);
+    int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
+    struct { int limit_err; struct copy_seen seen; } o;
+
+    MM_SUBJECT(o) {
+        struct rlimit old;
+        o.seen.before = probe_take();
+        o.limit_err = limit_address_space((unsigned long long)32 << 20, &old) == 0 ? 0 : errno;
+        if (o.limit_err == 0) {
+            o.seen.copy = MM_CALL(mf_copy(src, dst));
+            setrlimit(RLIMIT_AS, &old);
+        }
+        o.seen.after = probe_take();
+    }
+    MM_CHECK(o.limit_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_AS) failed: %s",
+             mm_errno_name(o.limit_err));
+    MM_CHECK(o.seen.copy.ret == 0 || (o.seen.copy.ret == -1 && o.seen.copy.err == ENOMEM),
+             HINT(S_COPY, "when a mapping fails, return -1 with mmap's errno (ENOMEM)"),
+             "mf_copy of 24 MiB with RLIMIT_AS 32 MiB above current use returned %lld%s%s; "
+             "expected 0 (a copy in small windows) or -1 with ENOMEM.", o.seen.copy.ret,
+             o.seen.copy.err ? " with errno " : "",
+             o.seen.copy.err ? mm_errno_name(o.seen.copy.err) : "");
+    probe_check(o.seen.before, o.seen.after, "mf_copy under a small address-space limit");
+    if (o.seen.copy.ret == 0)
+        expect_file_is(dst_path, data, size, "dst after mf_copy under a small address-space "
+                       "limit");
+    free(data);
+    close(src);
+    close(dst);
+}

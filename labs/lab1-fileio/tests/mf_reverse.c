@@ -63,3 +63,67 @@ Test(mf_reverse, twice_restores_the_file)
     free(data);
     close(fd);
 }
+
+/* What a subject saw of one mf_reverse call, with the fds and file mappings around it. */
+struct reverse_seen { int limit_err; struct mm_call rev; struct probe before, after; };
+
+/* A failure after every argument check: the file (a memfd sealed against writes) is open
+ * O_RDWR, but mmap refuses a shared writable mapping of it. */
+Test(mf_reverse, write_sealed_file_gives_EPERM_unchanged)
+{
+    int fd = sealed_memfd("stressed\n", 9, F_SEAL_WRITE);
+    struct reverse_seen o;
+
+    MM_SUBJECT(o) {
+        o.before = probe_take();
+        o.rev = MM_CALL(mf_reverse(fd));
+        o.after = probe_take();
+    }
+    MM_CHECK_ERRNO(o.rev, EPERM, HINT(S_REV, "when mmap fails, return -1 with its errno (here "
+                                      "EPERM: the file is sealed against writes)"));
+    probe_check(o.before, o.after, "a failed mf_reverse (EPERM)");
+    expect_fd_file_is(fd, "stressed\n", 9, "the file after a failed mf_reverse (EPERM)");
+    close(fd);
+}
+
+/* RLIMIT_AS 16 MiB above current use: mapping a 24 MiB file whole fails with ENOMEM; an
+ * implementation that reverses through small windows succeeds. Either is right, as long as
+ * nothing stays mapped and a success reversed the file. */
+Test(mf_reverse, small_address_space_reverses_or_gives_ENOMEM)
+{
+    const char *path;
+    size_t size = ((size_t)24 << 20) + 3;
+    unsigned char *data = random_bytes(size, 41);
+    int fd = open_tmp(data, size, O_RDWR, &path);
+    struct reverse_seen o;
+
+    MM_SUBJECT(o) {
+        struct rlimit old;
+        o.before = probe_take();
+        o.limit_err = limit_address_space((unsigned long long)16 << 20, &old) == 0 ? 0 : errno;
+        if (o.limit_err == 0) {
+            o.rev = MM_CALL(mf_reverse(fd));
+            setrlimit(RLIMIT_AS, &old);
+        }
+        o.after = probe_take();
+    }
+    MM_CHECK(o.limit_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_AS) failed: %s",
+             mm_errno_name(o.limit_err));
+    MM_CHECK(o.rev.ret == 0 || (o.rev.ret == -1 && o.rev.err == ENOMEM), HINT(S_REV, "when "
+             "mmap fails, return -1 with its errno (ENOMEM)"), "mf_reverse of 24 MiB with "
+             "RLIMIT_AS 16 MiB above current use returned %lld%s%s; expected 0 (a reversal in "
+             "small windows) or -1 with ENOMEM.", o.rev.ret, o.rev.err ? " with errno " : "",
+             o.rev.err ? mm_errno_name(o.rev.err) : "");
+    probe_check(o.before, o.after, "mf_reverse under a small address-space limit");
+    if (o.rev.ret == 0) {
+        for (size_t i = 0; i < size / 2; i++) {
+            unsigned char c = data[i];
+            data[i] = data[size - 1 - i];
+            data[size - 1 - i] = c;
+        }
+        expect_file_is(path, data, size, "the file after mf_reverse under a small "
+                       "address-space limit");
+    }
+    free(data);
+    close(fd);
+}
