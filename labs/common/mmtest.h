@@ -194,14 +194,17 @@ uint64_t mm_digest(const void *data, size_t len);
         const char *mm_m_ = mm_call_failed(&(call), true, (hint));                        \
         if (mm_m_) cr_assert(0, "%s", mm_m_);                                             \
     } while (0)
-/* The common shape "one call, one expected result", each in a subject of its own. */
-#define MM_CALL_FAILS(expr, failret, want, hint) do {                                      \
+/* The common shape "one call, one expected result", each in a subject of its own. The
+ * text is taken where expr is written, before its macros (NULL, SIZE_MAX) expand. */
+#define MM_CALL_FAILS(expr, failret, want, hint) \
+    MM_CALL_FAILS_AS(#expr, expr, failret, want, hint)
+#define MM_CALL_FAILS_AS(text, expr, failret, want, hint) do {                             \
         struct mm_call mm_c_;                                                              \
-        MM_SUBJECT(mm_c_) mm_c_ = MM_CALL_AS(#expr, expr);                                 \
+        MM_SUBJECT(mm_c_) mm_c_ = MM_CALL_AS(text, expr);                                  \
         MM_CHECK_FAIL(mm_c_, failret, want, hint);                                         \
     } while (0)
-#define MM_CALL_ERRNO(expr, want, hint)      MM_CALL_FAILS(expr, -1, want, hint)
-#define MM_CALL_NULL_ERRNO(expr, want, hint) MM_CALL_FAILS(expr, 0, want, hint)
+#define MM_CALL_ERRNO(expr, want, hint)      MM_CALL_FAILS_AS(#expr, expr, -1, want, hint)
+#define MM_CALL_NULL_ERRNO(expr, want, hint) MM_CALL_FAILS_AS(#expr, expr, 0, want, hint)
 #define MM_CALL_OK(expr, hint) do {                                                        \
         struct mm_call mm_c_;                                                              \
         MM_SUBJECT(mm_c_) mm_c_ = MM_CALL_AS(#expr, expr);                                 \
