@@ -1,5 +1,6 @@
 /* counter_hidden.c - private tests of the shared counter: every value counter_add returns
- * under concurrency is distinct, mixed deltas add up, counter_free errors and unmapping.
+ * under concurrency is distinct, mixed deltas add up, NULL counters, counter_free errors and
+ * unmapping.
  * Each scenario runs in one subject (mmtest.h).
  * Built into the grader's Lab 2 test binary with the public tests. */
 #include "../../../labs/lab2-related/tests/lab2_util.h"
@@ -87,6 +88,24 @@ Test(counter_add, mixed_deltas_from_many_processes_add_up)
     MM_CHECK(o.got == want, HINT(S_COUNTER, "an atomic read-modify-write for any delta"),
              "8 processes each added its own delta (some negative) %d times; the counter reads "
              "%ld, expected %ld.", ADDS, o.got, want);
+}
+
+Test(counter_add, null_counter_gives_EINVAL)
+{
+    struct { struct mm_call add, get; } o;
+
+    MM_SUBJECT(o) {
+        o.add = MM_CALL(counter_add(NULL, 5));
+        o.get = MM_CALL(counter_get(NULL));
+    }
+    /* 0 is the documented result (a counter value too): errno tells them apart. */
+    MM_CHECK(o.add.ret == 0 && o.add.err == EINVAL, HINT(S_COUNTER, "c == NULL: add nothing, "
+             "return 0 with errno EINVAL (shared.h)"), "counter_add(NULL, 5) returned %lld "
+             "with errno %s, expected 0 with errno EINVAL.", o.add.ret,
+             mm_errno_name(o.add.err));
+    MM_CHECK(o.get.ret == 0 && o.get.err == EINVAL, HINT(S_COUNTER, "c == NULL: return 0 "
+             "with errno EINVAL (shared.h)"), "counter_get(NULL) returned %lld with errno %s, "
+             "expected 0 with errno EINVAL.", o.get.ret, mm_errno_name(o.get.err));
 }
 
 Test(counter_free, null_gives_EINVAL)

@@ -1,6 +1,7 @@
 /* histogram_hidden.c - private tests of parallel_histogram: random inputs over the size
  * sweep and every worker count, exactly nworkers processes (RLIMIT_NPROC), EAGAIN with
- * every child reaped when fork fails, and processes rather than threads.
+ * every child reaped when fork fails, processes rather than threads, a dying worker (EIO),
+ * a waitpid interrupted by signals, and the table unmapped.
  * Each scenario runs in one subject (mmtest.h); limits and filters apply to it alone.
  * Built into the grader's Lab 2 test binary with the public tests. */
 #include "../../../labs/lab2-related/tests/lab2_util.h"
@@ -12,8 +13,13 @@
 #include <sched.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+
+#define H_TABLE HINT(S_HIST, "one row of 256 counters per worker in memory mapped MAP_SHARED "\
+                     "before fork")
 
 
 Test(parallel_histogram, random_inputs_every_split_match_serial)
@@ -200,5 +206,126 @@ Test(parallel_histogram, uses_processes_not_threads)
              "1 MiB, 4, hist) succeeded, but no child process ever ran.");
     MM_CHECK(o.threads == 1, hint, "parallel_histogram(data, 1 MiB, 4, hist) left %d threads "
              "running in the calling process.", o.threads);
+    free(data);
+}
+
+/* ---- Error paths after the argument checks -------------------------------------------- */
+
+Test(parallel_histogram, dying_worker_gives_EIO)
+{
+    struct {
+        int setup_err;
+        int shared_before, shared_after;    /* shared mappings around the call */
+        struct hist_seen h;
+    } o;
+
+    /* The last of 4 workers meets an unreadable page (PROT_NONE) in its slice and dies of
+     * SIGSEGV; the caller never reads data itself, so only that worker dies. */
+    MM_SUBJECT_WITH(o, .timeout_ms = 20000) {
+        size_t len = 8 * pg();
+        unsigned char *in = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                                 -1, 0);
+        /* The default action, also under the sanitizers (whose handler would report the
+         * worker's crash at length and exit with 1). */
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        if (in == MAP_FAILED || sigaction(SIGSEGV, &dfl, NULL) == -1) {
+            o.setup_err = errno;
+        } else {
+            memset(in, 'x', len);
+            if (mprotect(in + len - pg(), pg(), PROT_NONE) == -1)
+                o.setup_err = errno;
+            count_shared_maps();            /* warm up: the probe's own stdio buffers */
+            o.shared_before = count_shared_maps();
+            if (o.setup_err == 0)
+                hist_observe(&o.h, in, len, 4);
+            o.shared_after = count_shared_maps();
+            munmap(in, len);
+        }
+    }
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: %s", mm_errno_name(o.setup_err));
+    MM_CHECK_ERRNO(o.h.call, EIO, HINT(S_HIST, "check every worker's status from waitpid: "
+                   "only WIFEXITED with status 0 means its row is complete; otherwise return -1 "
+                   "with EIO"));
+    int changed = -1;
+    for (int v = 0; v < 256 && changed == -1; v++)
+        if (o.h.got[v] != ~0ull)
+            changed = v;
+    MM_CHECK(changed == -1, HINT(S_HIST, "sum the rows into hist only after every worker "
+             "succeeded"), "a worker died and parallel_histogram failed, but it changed "
+             "hist[%d] to %llu: hist must stay unchanged.", changed,
+             changed >= 0 ? o.h.got[changed] : 0);
+    MM_CHECK(o.h.children == 0, HINT(S_PROC, "waitpid every worker, also when one failed"),
+             "after a worker died, parallel_histogram returned with %d child process(es) "
+             "left.", o.h.children);
+    MM_CHECK(o.shared_after == o.shared_before, HINT(S_HIST, "unmap the shared table on the "
+             "error path too"), "shared mappings: %d before the failed call, %d after.",
+             o.shared_before, o.shared_after);
+}
+
+/* Counts SIGALRMs; installed without SA_RESTART, so a blocked waitpid fails with EINTR. */
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig)
+{
+    (void)sig;
+    alarms++;
+}
+
+Test(parallel_histogram, interrupted_waitpid_is_retried)
+{
+    size_t len = 16 << 20;
+    unsigned char *data = random_bytes(len, 16);
+    struct { int setup_err, alarms, children; struct mm_call call; unsigned long long got[256]; } o;
+
+    /* A timer interrupts the caller every half millisecond while its workers count. */
+    MM_SUBJECT_WITH(o, .timeout_ms = 20000) {
+        struct sigaction sa = { .sa_handler = on_alarm };   /* sa_flags 0: no SA_RESTART */
+        struct itimerval every = { { 0, 500 }, { 0, 500 } }, off = { { 0, 0 }, { 0, 0 } };
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGALRM, &sa, NULL) == -1 || setitimer(ITIMER_REAL, &every, NULL) == -1) {
+            o.setup_err = errno;
+        } else {
+            o.call = MM_CALL(parallel_histogram(data, len, 4, o.got));
+            setitimer(ITIMER_REAL, &off, NULL);
+            o.alarms = alarms;
+            o.children = mm_count_children();
+        }
+    }
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: %s", mm_errno_name(o.setup_err));
+    const struct mm_hint hint = HINT(S_PROC, "a signal that arrives while waitpid waits makes "
+                                     "it fail with EINTR: call it again (and only then look at "
+                                     "the status)");
+    MM_CHECK(o.call.ret == 0, hint, "parallel_histogram(data, 16 MiB, 4, hist), called with "
+             "a timer signal every 0.5 ms (a handler without SA_RESTART; %d arrived), failed "
+             "with %s.", o.alarms, mm_errno_name(o.call.err));
+    MM_CHECK(o.alarms > 0, MM_NO_HINT, "test setup: no signal arrived during the call");
+    unsigned long long want[256];
+    serial_histogram(data, len, want);
+    int v = hist_diff(o.got, want);
+    MM_CHECK(v == -1, hint, "parallel_histogram(data, 16 MiB, 4, hist), interrupted by "
+             "signals: hist[%d] = %llu, expected %llu.", v, v >= 0 ? o.got[v] : 0,
+             v >= 0 ? want[v] : 0);
+    MM_CHECK(o.children == 0, hint, "parallel_histogram(data, 16 MiB, 4, hist), interrupted "
+             "by signals, returned with %d child process(es) left.", o.children);
+    free(data);
+}
+
+Test(parallel_histogram, unmaps_its_table)
+{
+    size_t len = (1 << 20) + 3;
+    unsigned char *data = random_bytes(len, 9);
+    struct { int shared_before, shared_after; struct hist_seen h; } o;
+
+    MM_SUBJECT(o) {
+        count_shared_maps();                /* warm up: the probe's own stdio buffers */
+        mm_count_children(), mm_count_zombies();
+        o.shared_before = count_shared_maps();
+        hist_observe(&o.h, data, len, 3);
+        o.shared_after = count_shared_maps();
+    }
+    hist_check(&o.h, data, len, 3, H_TABLE);
+    MM_CHECK(o.shared_after == o.shared_before, HINT(S_HIST, "unmap the shared table "
+             "(shared_free with the length you mapped) before returning"), "shared mappings: "
+             "%d before parallel_histogram(data, %zu, 3, hist), %d after: the table was never "
+             "unmapped.", o.shared_before, len, o.shared_after);
     free(data);
 }

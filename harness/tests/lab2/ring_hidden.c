@@ -1,6 +1,7 @@
 /* ring_hidden.c - private tests of the ring: ring_close wakes blocked senders and
  * receivers, a blocked receiver burns no CPU, wrap-around with every length, 3 x 3 processes
- * through a tiny ring, argument errors and unmapping.
+ * through a tiny ring, argument errors and unmapping, failed calls that leave the ring
+ * usable, a message that finds the receiver with room for it.
  * Each scenario (the ring, the processes around it) runs in one subject (mmtest.h).
  * Built into the grader's Lab 2 test binary with the public tests. */
 #include "../../../labs/lab2-related/tests/lab2_util.h"
@@ -156,11 +157,14 @@ Test(ring_close, twice_is_harmless_and_null_gives_EINVAL)
 
 Test(ring_recv, blocked_receiver_uses_no_cpu)
 {
-    const int blocked_ms = 300;
+    /* The receiver stays blocked at least 300 ms and until a process polling in a loop has
+     * had 200 ms of CPU (at most 5 s): on a busy machine too, a spinning receiver gets a
+     * measurable share of the CPU meanwhile, a sleeping one none. */
+    const int least_ms = 300, spinner_cpu_ms = 200, most_ms = 5000;
     struct {
         struct mm_call ring, send;
         int started, woke, spinner_status, status;
-        long result, cpu_us, spinner_cpu_us;
+        long blocked_ms, result, cpu_us, spinner_cpu_us;
     } o;
 
     MM_SUBJECT_WITH(o, .timeout_ms = 20000) {
@@ -174,12 +178,19 @@ Test(ring_recv, blocked_receiver_uses_no_cpu)
              * receiver would get of the CPU on this machine, however busy it is. */
             pid_t spinner = mm_fork();
             if (spinner == 0) {
-                while (!atomic_load(&b[1].done))
+                for (long k = 0; !atomic_load(&b[1].done); k++) {
                     sched_yield();
+                    if (k % 256 == 0)
+                        b[1].cpu_us = cpu_us_self();
+                }
                 b[1].cpu_us = cpu_us_self();
                 _exit(0);
             }
-            sleep_ms(blocked_ms);
+            long start = now_ms();
+            sleep_ms(least_ms);
+            while (b[1].cpu_us < spinner_cpu_ms * 1000L && now_ms() - start < most_ms)
+                sleep_ms(10);
+            o.blocked_ms = now_ms() - start;
             atomic_store(&b[1].done, 1);
             o.send = MM_CALL(ring_send(r, "now", 3));
             o.woke = wait_at_least(&b->done, 1, 5000);
@@ -202,9 +213,9 @@ Test(ring_recv, blocked_receiver_uses_no_cpu)
     long limit = o.spinner_cpu_us / 4 > 30000 ? o.spinner_cpu_us / 4 : 30000;
     MM_CHECK(o.cpu_us < limit, HINT(S_RING, "wait with pthread_cond_wait, which sleeps in the "
              "kernel; a loop that re-checks the ring (even with sched_yield) burns a CPU"),
-             "a receiver that waited %d ms for a message used %ld ms of CPU time (a process "
+             "a receiver that waited %ld ms for a message used %ld ms of CPU time (a process "
              "polling in a loop got %ld ms meanwhile): it spins instead of sleeping.",
-             blocked_ms, o.cpu_us / 1000, o.spinner_cpu_us / 1000);
+             o.blocked_ms, o.cpu_us / 1000, o.spinner_cpu_us / 1000);
     MM_CHECK(exited_with(o.status, 0), MM_NO_HINT, "the receiving child %s",
              status_text(o.status));
 }
@@ -229,6 +240,193 @@ Test(ring_recv, null_arguments_give_EINVAL)
     MM_CHECK_ERRNO(o.null_ring, EINVAL, HINT(S_ERRNO, "check r == NULL"));
     MM_CHECK_ERRNO(o.null_msg, EINVAL, HINT(S_ERRNO, "check msg == NULL"));
     MM_CHECK_OK(o.free, H_FREE);
+}
+
+/* ---- Failed calls and receivers with small buffers --------------------------------------- */
+
+/* The sequence a helper process runs on a 64-byte ring, with what each call must return. */
+static const struct {
+    const char *text;
+    long long ret;
+    int err;
+} steps[] = {
+    { "ring_send(r, msg, 65)", -1, EMSGSIZE },
+    { "ring_send(r, \"abc\", 3)", 0, 0 },
+    { "ring_recv(r, buf, 0)", -1, EMSGSIZE },
+    { "ring_recv(r, buf, 2)", -1, EMSGSIZE },
+    { "ring_close(r)", 0, 0 },
+    { "ring_send(r, \"x\", 1)", -1, EPIPE },
+    { "ring_recv(r, buf, 64)", 3, 0 },
+    { "ring_recv(r, buf, 64)", 0, 0 },
+};
+enum { NSTEPS = sizeof steps / sizeof steps[0] };
+
+/* In the helper: step i of the sequence. */
+static long long run_step(struct ring *r, int i, char *buf)
+{
+    static const char msg[65];
+
+    switch (i) {
+    case 0: return ring_send(r, msg, sizeof msg);
+    case 1: return ring_send(r, "abc", 3);
+    case 2: return ring_recv(r, buf, 0);
+    case 3: return ring_recv(r, buf, 2);
+    case 4: return ring_close(r);
+    case 5: return ring_send(r, "x", 1);
+    default: return ring_recv(r, buf, 64);
+    }
+}
+
+Test(ring, failed_calls_leave_the_ring_usable)
+{
+    struct {
+        struct mm_call ring;
+        int done, status;
+        long long ret[NSTEPS];
+        int err[NSTEPS];
+        char got[64];               /* what step 6 received */
+    } o;
+
+    /* A helper makes the calls, so that a call that hangs (a lock a failed call never
+     * released) is seen and named instead of ending the whole subject. */
+    MM_SUBJECT_WITH(o, .timeout_ms = 20000) {
+        o.ring = MM_CALL(ring_new(64));
+        struct ring *r = RING_OF(o.ring);
+        struct { atomic_int done; long long ret[NSTEPS]; int err[NSTEPS]; char got[64]; } *sh =
+            test_shared(sizeof *sh);
+        pid_t pid = r ? mm_fork() : -1;
+        if (pid == 0) {
+            for (int i = 0; i < NSTEPS; i++) {
+                char buf[64] = { 0 };
+                errno = 0;
+                sh->ret[i] = run_step(r, i, buf);
+                sh->err[i] = sh->ret[i] == -1 ? errno : 0;
+                if (i == 6)
+                    memcpy(sh->got, buf, sizeof buf);
+                atomic_store(&sh->done, i + 1);
+            }
+            _exit(0);
+        }
+        o.status = pid > 0 ? mm_wait(pid, 5000) : -1;
+        o.done = atomic_load(&sh->done);
+        memcpy(o.ret, sh->ret, sizeof o.ret);
+        memcpy(o.err, sh->err, sizeof o.err);
+        memcpy(o.got, sh->got, sizeof o.got);
+        munmap(sh, sizeof *sh);
+        if (r)
+            ring_free(r);
+    }
+    MM_CHECK_PTR(o.ring, H_NEW);
+    for (int i = 0; i < NSTEPS; i++) {
+        MM_CHECK(o.done > i, HINT(S_RING, "every path out of a ring function that took the "
+                 "lock unlocks it, error paths included"), "on a 64-byte ring, %s did not "
+                 "return within 5 s%s%s%s.", steps[i].text, i ? " after " : "",
+                 i ? steps[i - 1].text : "", i && steps[i - 1].ret == -1 ?
+                 " had failed (as it should): did that failure leave the lock held?" : "");
+        MM_CHECK(o.ret[i] == steps[i].ret && o.err[i] == steps[i].err, HINT(S_RING, "see "
+                 "shared.h: EMSGSIZE for a message that never fits or a cap too small (also "
+                 "0), EPIPE after ring_close, queued messages still delivered, then 0"),
+                 "on a 64-byte ring, step %d: %s returned %lld (errno %s), expected %lld%s%s.",
+                 i + 1, steps[i].text, o.ret[i], mm_errno_name(o.err[i]), steps[i].ret,
+                 steps[i].err ? " with errno " : "", steps[i].err ? mm_errno_name(steps[i].err)
+                 : "");
+    }
+    MM_CHECK(memcmp(o.got, "abc", 3) == 0, HINT(S_RING, "a receive that failed with EMSGSIZE "
+             "leaves the message queued, untouched"), "the message \"abc\", received after "
+             "two receives with too small a buffer, came back as \"%.3s\".", o.got);
+    MM_CHECK(exited_with(o.status, 0), MM_NO_HINT, "the helper process %s",
+             status_text(o.status));
+}
+
+/* Shared between a subject and its two receivers. */
+struct receiver {
+    atomic_int entered, done;
+    long long result;
+    int err;
+    unsigned char buf[64];
+};
+
+/* In a subject: a helper that blocks in ring_recv(r, buf, cap). */
+static pid_t receive_in_child(struct ring *r, struct receiver *rc, size_t cap)
+{
+    pid_t pid = mm_fork();
+
+    if (pid == 0) {
+        atomic_store(&rc->entered, 1);
+        errno = 0;
+        rc->result = ring_recv(r, rc->buf, cap);
+        rc->err = errno;
+        atomic_store(&rc->done, 1);
+        _exit(0);
+    }
+    return pid;
+}
+
+Test(ring_recv, message_goes_to_a_receiver_with_room)
+{
+    enum { ROUNDS = 3, LEN = 32 };
+    struct {
+        struct mm_call ring[ROUNDS], send[ROUNDS];
+        int started[ROUNDS], got_it[ROUNDS], small_done[ROUNDS];
+        long long small_result[ROUNDS], result[ROUNDS];
+        int small_err[ROUNDS];
+        uint64_t digest[ROUNDS];
+    } o;
+    unsigned char msg[ROUNDS][LEN];
+
+    for (int k = 0; k < ROUNDS; k++)
+        mm_fill_random(msg[k], LEN, 300 + (unsigned)k);
+    /* Receiver A (8-byte buffer) blocks first, then B (64 bytes); a 32-byte message comes.
+     * Woken first, A cannot take it: it must leave it, and B must get it. */
+    MM_SUBJECT_WITH(o, .timeout_ms = 40000) {
+        for (int k = 0; k < ROUNDS; k++) {
+            o.ring[k] = MM_CALL(ring_new(256));
+            struct ring *r = RING_OF(o.ring[k]);
+            if (r == NULL)
+                break;
+            struct receiver *rc = test_shared(2 * sizeof *rc);
+            pid_t small = receive_in_child(r, &rc[0], 8);
+            o.started[k] = small > 0 && wait_at_least(&rc[0].entered, 1, 5000);
+            wait_futex_sleep(small, 2000);
+            pid_t big = o.started[k] ? receive_in_child(r, &rc[1], 64) : -1;
+            o.started[k] = big > 0 && wait_at_least(&rc[1].entered, 1, 5000);
+            wait_futex_sleep(big, 2000);
+            if (o.started[k])
+                o.send[k] = MM_CALL(ring_send(r, msg[k], LEN));
+            if (o.started[k] && o.send[k].ret == 0)
+                o.got_it[k] = wait_at_least(&rc[1].done, 1, 5000);
+            o.small_done[k] = atomic_load(&rc[0].done);
+            o.small_result[k] = rc[0].result, o.small_err[k] = rc[0].err;
+            o.result[k] = rc[1].result;
+            o.digest[k] = mm_digest(rc[1].buf, LEN);
+            ring_close(r);                  /* releases whoever still waits */
+            if (small > 0)
+                mm_wait(small, 5000);
+            if (big > 0)
+                mm_wait(big, 5000);
+            munmap(rc, 2 * sizeof *rc);
+            ring_free(r);
+        }
+    }
+    for (int k = 0; k < ROUNDS; k++) {
+        MM_CHECK_PTR(o.ring[k], H_NEW);
+        MM_CHECK(o.started[k], MM_NO_HINT, "test setup: the receiving helpers did not start");
+        MM_CHECK_OK(o.send[k], HINT(S_RING, "queue it"));
+        MM_CHECK(!o.small_done[k] || (o.small_result[k] == -1 && o.small_err[k] == EMSGSIZE),
+                 HINT(S_RING, "cap smaller than the next message: EMSGSIZE, message left "
+                      "queued"), "round %d: the receiver with an 8-byte buffer returned %lld "
+                 "(errno %s) for a %d-byte message, expected -1 with EMSGSIZE.", k + 1,
+                 o.small_result[k], mm_errno_name(o.small_err[k]), LEN);
+        MM_CHECK(o.got_it[k], HINT(S_RING, "a receiver that was woken but cannot take the "
+                 "message (its cap is too small) must pass the wake-up on, e.g. signal the "
+                 "condition again before it returns EMSGSIZE"), "round %d: two receivers "
+                 "blocked on an empty ring (8-byte and 64-byte buffers); a %d-byte message was "
+                 "sent; the one with room for it was still blocked 5 s later.", k + 1, LEN);
+        MM_CHECK(o.result[k] == LEN && o.digest[k] == mm_digest(msg[k], LEN), HINT(S_RING,
+                 "take the whole message under the lock"), "round %d: the receiver with a "
+                 "64-byte buffer returned %lld%s, expected the %d-byte message.", k + 1,
+                 o.result[k], o.result[k] == LEN ? " with wrong bytes" : "", LEN);
+    }
 }
 
 Test(ring, wraps_around_with_every_length)

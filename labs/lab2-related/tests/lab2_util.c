@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 MM_LAB("lab2", S_BUILD);
@@ -165,6 +166,61 @@ long mapping_rss_kb(const void *addr)
     }
     fclose(f);
     return rss;
+}
+
+int count_shared_maps(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[4096], perms[8];
+    int n = 0;
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        n += sscanf(line, "%*s %7s", perms) == 1 && perms[3] == 's';
+    fclose(f);
+    return n;
+}
+
+/* The state letter of /proc/PID/stat and the number of the system call it is in
+ * (/proc/PID/syscall; -1 if unreadable). */
+static char task_state(pid_t pid, long *syscall_nr)
+{
+    char path[64], buf[512];
+    char state = '?';
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        char *paren = strrchr(buf, ')');     /* the command name may hold spaces */
+        if (paren == NULL || sscanf(paren + 1, " %c", &state) != 1)
+            state = '?';
+        fclose(f);
+    }
+    *syscall_nr = -1;
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (fscanf(f, "%ld", syscall_nr) != 1)
+            *syscall_nr = -1;
+        fclose(f);
+    }
+    return state;
+}
+
+int wait_futex_sleep(pid_t pid, int timeout_ms)
+{
+    long deadline = now_ms() + timeout_ms, nr;
+
+    for (;;) {
+        char state = task_state(pid, &nr);
+        if (state == 'S' && (nr == SYS_futex || nr == -1))
+            return 1;
+        if (now_ms() > deadline)
+            return 0;
+        sleep_ms(1);
+    }
 }
 
 int counter_race(struct counter *c, int nprocs, long max_adds, int ms, long *added,

@@ -51,6 +51,14 @@ int uid_task_count(void);
  * own page table maps them, unlike mincore, which reports the page cache. */
 long mapping_rss_kb(const void *addr);
 
+/* Shared mappings ('s' in /proc/self/maps) of this process: the histogram's table is one;
+ * the sanitizer's private allocator regions never are. */
+int count_shared_maps(void);
+
+/* Waits until process pid sleeps in the kernel in a futex wait (a blocked pthread_cond_wait),
+ * at most timeout_ms by the clock. Returns 1 if it saw that. */
+int wait_futex_sleep(pid_t pid, int timeout_ms);
+
 /* nprocs children (at most 16) add 1 to c, each max_adds times or for ms milliseconds
  * (0: no time limit) whichever ends first, all starting together: running for a while makes
  * them overlap even on a busy machine. *added gets the number of calls made. With hits,

@@ -28,9 +28,16 @@ Test(ring_new, zero_capacity_gives_EINVAL)
 
 Test(ring_new, impossible_capacity_gives_ENOMEM)
 {
+    /* Near SIZE_MAX, capacity + the header wraps around to a few bytes that mmap accepts. */
+    const struct mm_hint overflow = HINT(S_ERRNO, "capacity + sizeof(struct ring) wraps "
+                                         "around near SIZE_MAX: refuse such a capacity with "
+                                         "ENOMEM before adding");
+
     MM_CALL_NULL_ERRNO(ring_new(SIZE_MAX / 2), ENOMEM,
                        HINT(S_ERRNO, "pass mmap's ENOMEM through (and beware of overflow "
                             "when you add the header size to capacity)"));
+    MM_CALL_NULL_ERRNO(ring_new(SIZE_MAX - 64), ENOMEM, overflow);
+    MM_CALL_NULL_ERRNO(ring_new(SIZE_MAX), ENOMEM, overflow);
 }
 
 Test(ring_send, len_zero_gives_EINVAL)
