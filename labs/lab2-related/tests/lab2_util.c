@@ -182,9 +182,7 @@ int count_shared_maps(void)
     return n;
 }
 
-/* The state letter of /proc/PID/stat and the number of the system call it is in
- * (/proc/PID/syscall; -1 if unreadable). */
-static char task_state(pid_t pid, long *syscall_nr)
+char proc_state(pid_t pid, long *syscall_nr)
 {
     char path[64], buf[512];
     char state = '?';
@@ -209,12 +207,28 @@ static char task_state(pid_t pid, long *syscall_nr)
     return state;
 }
 
+int proc_children(pid_t pid, pid_t *kids, int max)
+{
+    char path[64];
+    int n = 0;
+    long kid;
+
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    while (n < max && fscanf(f, "%ld", &kid) == 1)
+        kids[n++] = (pid_t)kid;
+    fclose(f);
+    return n;
+}
+
 int wait_futex_sleep(pid_t pid, int timeout_ms)
 {
     long deadline = now_ms() + timeout_ms, nr;
 
     for (;;) {
-        char state = task_state(pid, &nr);
+        char state = proc_state(pid, &nr);
         if (state == 'S' && (nr == SYS_futex || nr == -1))
             return 1;
         if (now_ms() > deadline)

@@ -55,6 +55,12 @@ long mapping_rss_kb(const void *addr);
  * the sanitizer's private allocator regions never are. */
 int count_shared_maps(void);
 
+/* The state letter of process pid (/proc/PID/stat: 'R', 'S', 'T', 'Z'...; '?' if gone);
+ * *syscall_nr gets the system call it is blocked in, or -1 if that cannot be read. */
+char proc_state(pid_t pid, long *syscall_nr);
+/* Children of process pid (/proc/PID/task/PID/children), at most max; returns the count. */
+int proc_children(pid_t pid, pid_t *kids, int max);
+
 /* Waits until process pid sleeps in the kernel in a futex wait (a blocked pthread_cond_wait),
  * at most timeout_ms by the clock. Returns 1 if it saw that. */
 int wait_futex_sleep(pid_t pid, int timeout_ms);
