@@ -148,7 +148,7 @@ int uid_task_count(void)
 long mapping_rss_kb(const void *addr)
 {
     FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
+    char line[4096];
     long rss = -1;
     int in_it = 0;
 
@@ -157,7 +157,9 @@ long mapping_rss_kb(const void *addr)
     while (fgets(line, sizeof line, f)) {
         unsigned long start, end;
         long kb;
-        if (sscanf(line, "%lx-%lx ", &start, &end) == 2 && strchr(line, '-') < strchr(line, ' '))
+        /* A mapping's header starts "start-end perms ... dev:ice"; its fields "Name:". */
+        const char *colon = strchr(line, ':'), *space = strchr(line, ' ');
+        if (colon && space && colon > space && sscanf(line, "%lx-%lx ", &start, &end) == 2)
             in_it = start == (unsigned long)(uintptr_t)addr;
         else if (in_it && sscanf(line, "Rss: %ld kB", &kb) == 1) {
             rss = kb;
