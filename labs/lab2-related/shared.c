@@ -66,7 +66,8 @@ struct counter *counter_new(void)
 long counter_add(struct counter *c, long delta)
 {
     (void)c, (void)delta;
-    /* TODO: add atomically, return the new value. Handout lab2, "The shared counter". */
+    /* TODO: add atomically, return the new value; c == NULL: 0 with errno EINVAL (shared.h).
+     * Handout lab2, "The shared counter". */
     errno = ENOSYS;
     return -1;
 }
@@ -74,7 +75,7 @@ long counter_add(struct counter *c, long delta)
 long counter_get(struct counter *c)
 {
     (void)c;
-    /* TODO: Handout lab2, "The shared counter". */
+    /* TODO: c == NULL: 0 with errno EINVAL. Handout lab2, "The shared counter". */
     errno = ENOSYS;
     return -1;
 }

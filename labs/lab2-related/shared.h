@@ -39,10 +39,12 @@ struct counter;     /* opaque: lives in shared memory, so it is safe across fork
 struct counter *counter_new(void);
 
 /* Adds delta atomically, however many processes add at the same time, and returns the new
- * value. c must come from counter_new (in this process or a parent before fork). */
+ * value. c must come from counter_new (in this process or a parent before fork). With
+ * c == NULL it adds nothing and returns 0 with errno EINVAL (0 is also a valid value: set
+ * errno = 0 before the call to tell them apart). */
 long counter_add(struct counter *c, long delta);
 
-/* The current value. */
+/* The current value. With c == NULL: 0 with errno EINVAL, as counter_add. */
 long counter_get(struct counter *c);
 
 /* Unmaps this process's view of the counter (other processes keep theirs). Returns 0, or -1
@@ -54,12 +56,14 @@ int counter_free(struct counter *c);
 /* Counts every byte value of data[0..len) into hist[0..255] (overwritten, not added to)
  * with nworkers child processes (no threads): exactly nworkers when len >= nworkers,
  * fewer for shorter inputs, none for len == 0. Each child counts its slice into its own
- * row of a shared table and _exits; the parent waits for every child before returning.
- * data == NULL with len == 0 is valid (all zeros). Returns 0, or -1 with errno:
+ * row of a shared table and _exits; the parent waits for every child before returning
+ * (a waitpid interrupted by a signal, EINTR, is simply retried) and unmaps the table on
+ * every path. data == NULL with len == 0 is valid (all zeros). Returns 0, or -1 with errno:
  *   EINVAL  nworkers < 1 or > 64, hist == NULL, or data == NULL with len > 0;
  *   EAGAIN  fork failed (e.g. RLIMIT_NPROC): every child already started is killed and
  *           reaped, so no zombie is left (fork's own errno, e.g. ENOMEM, passes through);
- *   EIO     a child died before finishing its slice (hist is then unchanged);
+ *   EIO     a child died or exited with a status other than 0 before finishing its slice
+ *           (e.g. killed by SIGSEGV on an unreadable page of data); hist is then unchanged;
  *   otherwise mmap's errno. */
 int parallel_histogram(const void *data, size_t len, int nworkers,
                        unsigned long long hist[256]);
@@ -71,7 +75,9 @@ struct ring;        /* opaque: a bounded message queue in shared memory */
 /* A ring holding capacity bytes of messages, each stored with at most 16 bytes of
  * bookkeeping. Make it before fork: any number of related processes may send and receive
  * at once; each message is delivered exactly once, in order per sender. Returns NULL with
- * errno: EINVAL capacity == 0; ENOMEM capacity impossible; otherwise mmap's errno. */
+ * errno: EINVAL capacity == 0; ENOMEM capacity impossible, including every capacity for
+ * which capacity + the ring's header overflows size_t (e.g. SIZE_MAX - 64); otherwise
+ * mmap's errno. */
 struct ring *ring_new(size_t capacity);
 
 /* Queues a copy of msg[0..len), blocking (without burning CPU) while the ring has no room.
@@ -84,7 +90,13 @@ int ring_send(struct ring *r, const void *msg, size_t len);
 /* Takes the oldest message into buf, blocking while the ring is empty. Returns its length;
  * 0 once the ring is closed and every message has been taken; or -1 with errno:
  *   EINVAL    r == NULL or buf == NULL;
- *   EMSGSIZE  cap is smaller than the next message, which stays queued untouched. */
+ *   EMSGSIZE  cap is smaller than the next message, which stays queued untouched for
+ *             another receive (cap == 0 is valid and gets EMSGSIZE once a message is
+ *             there: every message has at least 1 byte). With several receivers blocked,
+ *             one whose cap is too small must not keep the message from the others: a
+ *             receiver with room for it gets it.
+ * Every call that fails (here, in ring_send or elsewhere) leaves the ring usable: it
+ * releases whatever lock it took. */
 ssize_t ring_recv(struct ring *r, void *buf, size_t cap);
 
 /* Closes the ring for everyone: later sends fail with EPIPE, receivers drain what is left

@@ -90,13 +90,22 @@ struct counter *counter_new(void)
     return c;
 }
 
+/* 0 is a counter value too: callers that care set errno = 0 first (as with strtol). */
 long counter_add(struct counter *c, long delta)
 {
+    if (c == NULL) {
+        errno = EINVAL;
+        return 0;
+    }
     return atomic_fetch_add(&c->value, delta) + delta;
 }
 
 long counter_get(struct counter *c)
 {
+    if (c == NULL) {
+        errno = EINVAL;
+        return 0;
+    }
     return atomic_load(&c->value);
 }
 

@@ -1,5 +1,7 @@
 /* counter_hidden.c - private tests of the shared counter: every value counter_add returns
- * under concurrency is distinct, mixed deltas add up, counter_free errors and unmapping.
+ * under concurrency is distinct, mixed deltas add up, NULL counters, counter_free errors and
+ * unmapping.
+ * Each scenario runs in one subject (mmtest.h).
  * Built into the grader's Lab 2 test binary with the public tests. */
 #include "../../../labs/lab2-related/tests/lab2_util.h"
 
@@ -8,79 +10,127 @@
 
 MM_SUITE(counter_free, 20);
 
+#define H_SHARED HINT(S_COUNTER, "put the counter in shared memory")
+
+/* The counter a subject made, as a pointer (NULL if counter_new failed). */
+#define COUNTER_OF(call) \
+    ((call).ret != 0 && (call).ret != -1 ? (struct counter *)(intptr_t)(call).ret : NULL)
+
 Test(counter_add, returned_values_unique_under_concurrency)
 {
     enum { NPROCS = 4, MAX_ADDS = 2000000 };
-    struct counter *c = counter_new();
-    atomic_uchar *hits = test_shared(NPROCS * MAX_ADDS + 1);
-    long added;
+    struct {
+        struct mm_call alloc;
+        int bad_status;
+        long added, value, repeated, outside;
+    } o;
 
-    MM_EXPECT_PTR(c, HINT(S_COUNTER, "put the counter in shared memory"));
-    int bad = counter_race(c, NPROCS, MAX_ADDS, 300, &added, hits);
-    MM_ASSERT(bad == 0, "an adding child %s", status_text(bad));
-    long repeated = 0, outside = atomic_load(&hits[0]);
-    for (long v = 1; v <= added; v++)
-        repeated += atomic_load(&hits[v]) != 1;
-    MM_ASSERT(repeated == 0 && outside == 0, "%d processes added 1 at the same time, %ld times "
-              "in all: %ld of the values 1..%ld were not returned by exactly one counter_add, "
-              "%ld returned values were out of range.\n  Hint: "
-              HINT(S_COUNTER, "return what the atomic operation itself gives "
-                   "(atomic_fetch_add(&c->value, delta) + delta), not a second load that "
-                   "another process may have changed"), NPROCS, added, repeated, added, outside);
-    MM_ASSERT(counter_get(c) == added, "the counter reads %ld, expected %ld", counter_get(c),
-              added);
-    munmap(hits, NPROCS * MAX_ADDS + 1);
-    MM_END();
+    MM_SUBJECT_WITH(o, .timeout_ms = 25000) {
+        o.alloc = MM_CALL(counter_new());
+        struct counter *c = COUNTER_OF(o.alloc);
+        atomic_uchar *hits = test_shared(NPROCS * MAX_ADDS + 1);
+        if (c) {
+            o.bad_status = counter_race(c, NPROCS, MAX_ADDS, 300, &o.added, hits);
+            o.outside = atomic_load(&hits[0]);
+            for (long v = 1; v <= o.added && v <= NPROCS * MAX_ADDS; v++)
+                o.repeated += atomic_load(&hits[v]) != 1;
+            o.value = counter_get(c);
+        }
+        munmap(hits, NPROCS * MAX_ADDS + 1);
+    }
+    MM_CHECK_PTR(o.alloc, H_SHARED);
+    MM_CHECK(o.bad_status == 0, MM_NO_HINT, "an adding child %s", status_text(o.bad_status));
+    MM_CHECK(o.added >= NPROCS && o.added <= NPROCS * (long)MAX_ADDS, MM_NO_HINT, "test check: "
+             "the children report %ld calls in all", o.added);
+    MM_CHECK(o.repeated == 0 && o.outside == 0, HINT(S_COUNTER, "return what the atomic "
+             "operation itself gives (atomic_fetch_add(&c->value, delta) + delta), not a second "
+             "load that another process may have changed"), "%d processes added 1 at the same "
+             "time, %ld times in all: %ld of the values 1..%ld were not returned by exactly one "
+             "counter_add, %ld returned values were out of range.", NPROCS, o.added,
+             o.repeated, o.added, o.outside);
+    MM_CHECK(o.value == o.added, MM_NO_HINT, "the counter reads %ld, expected %ld", o.value,
+             o.added);
 }
 
 Test(counter_add, mixed_deltas_from_many_processes_add_up)
 {
     enum { NPROCS = 8, ADDS = 50000 };
-    struct counter *c = counter_new();
-    pid_t pids[NPROCS];
+    struct { struct mm_call alloc; int status[NPROCS]; long got; } o;
 
-    MM_EXPECT_PTR(c, HINT(S_COUNTER, "put the counter in shared memory"));
-    counter_add(c, 1000);
-    for (int i = 0; i < NPROCS; i++)
-        if ((pids[i] = mm_fork()) == 0) {
-            long delta = i % 2 ? -(long)i : 3L * i + 1;     /* -1, 7, -3, 13, ... */
-            for (int k = 0; k < ADDS; k++)
-                counter_add(c, delta);
-            _exit(0);
+    MM_SUBJECT_WITH(o, .timeout_ms = 25000) {
+        pid_t pids[NPROCS];
+        o.alloc = MM_CALL(counter_new());
+        struct counter *c = COUNTER_OF(o.alloc);
+        if (c) {
+            counter_add(c, 1000);
+            for (int i = 0; i < NPROCS; i++)
+                if ((pids[i] = mm_fork()) == 0) {
+                    long delta = i % 2 ? -(long)i : 3L * i + 1;     /* -1, 7, -3, 13, ... */
+                    for (int k = 0; k < ADDS; k++)
+                        counter_add(c, delta);
+                    _exit(0);
+                }
+            long deadline = now_ms() + 20000;
+            for (int i = 0; i < NPROCS; i++) {
+                long left = deadline - now_ms();
+                o.status[i] = pids[i] == -1 ? -1 : mm_wait(pids[i], left > 0 ? (int)left : 0);
+            }
+            o.got = counter_get(c);
         }
+    }
+    MM_CHECK_PTR(o.alloc, H_SHARED);
     long want = 1000;
     for (int i = 0; i < NPROCS; i++) {
         want += (long)ADDS * (i % 2 ? -(long)i : 3L * i + 1);
-        int status = mm_wait(pids[i], 20000);
-        MM_ASSERT(exited_with(status, 0), "an adding child %s", status_text(status));
+        MM_CHECK(exited_with(o.status[i], 0), MM_NO_HINT, "an adding child %s",
+                 status_text(o.status[i]));
     }
-    long got = counter_get(c);
-    MM_ASSERT(got == want, "8 processes each added its own delta (some negative) %d times; "
-              "the counter reads %ld, expected %ld.\n  Hint: " HINT(S_COUNTER, "an atomic "
-              "read-modify-write for any delta"), ADDS, got, want);
-    MM_END();
+    MM_CHECK(o.got == want, HINT(S_COUNTER, "an atomic read-modify-write for any delta"),
+             "8 processes each added its own delta (some negative) %d times; the counter reads "
+             "%ld, expected %ld.", ADDS, o.got, want);
+}
+
+Test(counter_add, null_counter_gives_EINVAL)
+{
+    struct { struct mm_call add, get; } o;
+
+    MM_SUBJECT(o) {
+        o.add = MM_CALL(counter_add(NULL, 5));
+        o.get = MM_CALL(counter_get(NULL));
+    }
+    /* 0 is the documented result (a counter value too): errno tells them apart. */
+    MM_CHECK(o.add.ret == 0 && o.add.err == EINVAL, HINT(S_COUNTER, "c == NULL: add nothing, "
+             "return 0 with errno EINVAL (shared.h)"), "counter_add(NULL, 5) returned %lld "
+             "with errno %s, expected 0 with errno EINVAL.", o.add.ret,
+             mm_errno_name(o.add.err));
+    MM_CHECK(o.get.ret == 0 && o.get.err == EINVAL, HINT(S_COUNTER, "c == NULL: return 0 "
+             "with errno EINVAL (shared.h)"), "counter_get(NULL) returned %lld with errno %s, "
+             "expected 0 with errno EINVAL.", o.get.ret, mm_errno_name(o.get.err));
 }
 
 Test(counter_free, null_gives_EINVAL)
 {
-    MM_EXPECT_ERRNO(counter_free(NULL), EINVAL, HINT(S_ERRNO, "check c == NULL"));
-    MM_END();
+    MM_CALL_ERRNO(counter_free(NULL), EINVAL, HINT(S_ERRNO, "check c == NULL"));
 }
 
 Test(counter_free, releases_the_mapping)
 {
-    mm_count_maps();
-    int before = mm_count_maps();
-    struct counter *c = counter_new();
-    int during = mm_count_maps();
-    int ret = c ? counter_free(c) : -1;
-    int after = mm_count_maps();
+    struct { struct mm_call alloc, free; int before, during, after; } o;
 
-    MM_EXPECT_PTR(c, HINT(S_COUNTER, "put the counter in shared memory"));
-    MM_ASSERT(ret == 0, "counter_free failed");
-    MM_ASSERT(after == before && during > before, "mappings: %d before counter_new, %d with "
-              "the counter, %d after counter_free, expected the same before and after, and one "
-              "more in between.\n  Hint: " HINT(S_COUNTER, "counter_new maps its own "
-              "page (not malloc); counter_free munmaps it"), before, during, after);
-    MM_END();
+    MM_SUBJECT(o) {
+        mm_count_maps();                /* warm up: the probe's own stdio buffers */
+        o.before = mm_count_maps();
+        o.alloc = MM_CALL(counter_new());
+        o.during = mm_count_maps();
+        struct counter *c = COUNTER_OF(o.alloc);
+        if (c)
+            o.free = MM_CALL(counter_free(c));
+        o.after = mm_count_maps();
+    }
+    MM_CHECK_PTR(o.alloc, H_SHARED);
+    MM_CHECK_OK(o.free, HINT(S_COUNTER, "counter_free munmaps the counter's page"));
+    MM_CHECK(o.after == o.before && o.during > o.before, HINT(S_COUNTER, "counter_new maps its "
+             "own page (not malloc); counter_free munmaps it"), "mappings: %d before "
+             "counter_new, %d with the counter, %d after counter_free, expected the same before "
+             "and after, and one more in between.", o.before, o.during, o.after);
 }
