@@ -183,7 +183,7 @@ int harness_build(struct lab *lab)
     if (ret == 0) {
         for (size_t i = 0; i < srcs.n; i++) {
             char *obj = cache_path(srcs.v[i]);
-            if (i < lab->tests.n + 2) {
+            if (i < lab->tests.n + 3) {     /* the tests and the three mmtest sources */
                 struct elf_info info;
                 char err[512];
                 strv_add(&lab->test_objs, obj);
