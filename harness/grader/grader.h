@@ -181,6 +181,8 @@ struct sbx_job {
     rlim_t cpu, as, fsize, nofile, nproc;
     const char *stdin_path; /* NULL: /dev/null */
     const char *tmpdir;     /* TMPDIR outside bubblewrap (NULL: cwd) */
+    const char *disk_dir;   /* a host directory on a disk (not tmpfs), bound read-write:
+                               MMTEST_DISK_DIR, for tests that watch msync write back */
     bool   trusted;         /* our own tools on our own files: no sandbox, no uid change */
 };
 

@@ -54,6 +54,9 @@ static void make_test_space(struct sbx_job *job, const char *workroot, struct te
     sbx_own(s->tmp);
     job->cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : s->work;
     job->tmpdir = s->tmp;
+    /* The sandbox's /tmp is tmpfs, where msync has nothing to write: the test space's tmp
+     * is on the host's disk when the scratch directory is. */
+    job->disk_dir = s->tmp;
 }
 
 static void free_test_space(const char *workroot, struct test_space *s)

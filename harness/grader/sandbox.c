@@ -225,6 +225,11 @@ static void build_argv(const struct sbx_job *job, struct strv *a)
         strv_add(a, job->rw.v[i]);
         strv_add(a, job->rw.v[i]);
     }
+    if (job->disk_dir) {
+        strv_add(a, "--bind");
+        strv_add(a, job->disk_dir);
+        strv_add(a, job->disk_dir);
+    }
     if (job->cwd) {
         strv_add(a, "--bind");
         strv_add(a, job->cwd);
@@ -248,6 +253,8 @@ static void build_env(const struct sbx_job *job, struct strv *env)
     strv_add(env, "LANG=C");
     strv_addf(env, "HOME=%s", inside && !job->cwd ? "/tmp/home" : work);
     strv_addf(env, "TMPDIR=%s", inside ? "/tmp" : (job->tmpdir ? job->tmpdir : work));
+    if (job->disk_dir)
+        strv_addf(env, "MMTEST_DISK_DIR=%s", job->disk_dir);
     if (job->report_fd >= 0)
         strv_addf(env, "MMTEST_REPORT_FD=%d", REPORT_FD);
 }

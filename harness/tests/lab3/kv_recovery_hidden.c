@@ -3,6 +3,9 @@
  * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab3-unrelated/tests/lab3_util.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 /* The suites (init, fini, timeouts) are declared once, in the public tests. */
 Test(kv_recovery, killed_shm_writer_leaves_store_usable)
 {
@@ -42,4 +45,42 @@ Test(kv_close, failed_create_leaks_nothing)
              "a failing kv_open closes and unmaps what it opened"), "after 9 failed kv_open "
              "calls with KV_CREATE: %d file descriptors (before: %d), %d file mappings (before: "
              "%d).", o.fds_after, o.fds_before, o.maps_after, o.maps_before);
+}
+
+Test(kv_recovery, rdonly_reader_never_waits_for_a_killed_writer)
+{
+    kvt_readers_after_kills(kvt_path(), false, 40);
+}
+
+/* A creator whose ftruncate fails (RLIMIT_FSIZE: EFBIG) must remove what it created: nobody
+ * may wait for a store that never comes, and the name stays free. */
+Test(kv_close, failed_create_leaves_no_file)
+{
+    const char *path = kvt_path(), *name = kvt_shm_name();
+    struct { struct mm_call file, shm; bool file_left, shm_left; } o;
+
+    MM_SUBJECT(o) {
+        struct rlimit small = { 64 << 10, 64 << 10 };
+        struct kv *kv;
+        signal(SIGXFSZ, SIG_IGN);
+        setrlimit(RLIMIT_FSIZE, &small);
+        o.file = KVT_OPEN(&kv, path, 1000, KV_CREATE);
+        if (kv != NULL)
+            kv_close(kv);
+        o.file_left = kvt_exists(path);
+        o.shm = KVT_OPEN(&kv, name, 1000, KV_CREATE | KV_SHM);
+        if (kv != NULL)
+            kv_close(kv);
+        o.shm_left = kvt_shm_exists(name);
+    }
+    MM_CHECK_NULL_ERRNO(o.file, EFBIG, HINT(S_ERRNO, "a store of 1000 slots is larger than "
+                        "the file size limit: ftruncate fails with EFBIG; pass it through"));
+    MM_CHECK(!o.file_left, HINT(S_ERRNO, "a failed create removes the file it created "
+             "(unlink), or other programs wait for a store that never comes"),
+             "kv_open(path, 1000, KV_CREATE) failed but left the file behind.");
+    MM_CHECK_NULL_ERRNO(o.shm, EFBIG, HINT(S_ERRNO, "ftruncate of a shared-memory object "
+                        "fails with EFBIG too; pass it through"));
+    MM_CHECK(!o.shm_left, HINT(S_ERRNO, "a failed create removes the object it created "
+             "(shm_unlink)"), "kv_open(name, 1000, KV_CREATE | KV_SHM) failed but left "
+             "/dev/shm%s behind.", name);
 }

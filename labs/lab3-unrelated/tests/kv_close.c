@@ -100,3 +100,25 @@ Test(kv_close, failed_open_leaks_nothing)
              "after 12 failed kv_open calls: %d file descriptors (before: %d), %d file mappings "
              "(before: %d).", o.fds_after, o.fds_before, o.maps_after, o.maps_before);
 }
+
+Test(kv_close, null_handle_gives_EINVAL)
+{
+    struct { struct mm_call close, sync, put, get, del; size_t count; } o;
+
+    MM_SUBJECT(o) {
+        char buf[8];
+        o.close = MM_CALL(kv_close(NULL));
+        o.sync = MM_CALL(kv_sync(NULL));
+        o.put = MM_CALL(kv_put(NULL, "k", "v", 1));
+        o.get = MM_CALL(kv_get(NULL, "k", buf, sizeof buf));
+        o.del = MM_CALL(kv_del(NULL, "k"));
+        o.count = (size_t)MM_CALL(kv_count(NULL)).ret;
+    }
+    MM_CHECK_ERRNO(o.close, EINVAL, HINT(S_OPEN, "kv_close(NULL) is EINVAL"));
+    MM_CHECK_ERRNO(o.sync, EINVAL, HINT(S_SYNC, "kv_sync(NULL) is EINVAL"));
+    MM_CHECK_ERRNO(o.put, EINVAL, HINT(S_ENTRIES, "kv NULL is EINVAL"));
+    MM_CHECK_ERRNO(o.get, EINVAL, HINT(S_ENTRIES, "kv NULL is EINVAL"));
+    MM_CHECK_ERRNO(o.del, EINVAL, HINT(S_ENTRIES, "kv NULL is EINVAL"));
+    MM_CHECK(o.count == 0, HINT(S_ENTRIES, "kv_count(NULL) is 0"), "kv_count(NULL) returned "
+             "%zu, expected 0.", o.count);
+}

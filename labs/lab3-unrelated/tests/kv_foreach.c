@@ -156,3 +156,32 @@ Test(kv_foreach, kvtool_list_prints_every_entry)
              "printed %d line(s) (first: \"%s\"), expected the 4 live entries as "
              "KEY<TAB>VALUE lines.", n, n ? lines[0] : "");
 }
+
+static int never_called(const char *key, const void *val, size_t len, void *arg)
+{
+    (void)key, (void)val, (void)len, (void)arg;
+    return 7;
+}
+
+Test(kv_foreach, null_fn_or_handle_gives_EINVAL)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, put, null_fn, null_kv, close; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.null_fn = MM_CALL(kv_foreach(kv, NULL, NULL));
+            o.close = MM_CALL(kv_close(kv));
+        }
+        o.null_kv = MM_CALL(kv_foreach(NULL, never_called, NULL));
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put, HINT_FOREACH("kv_put of a new key"));
+    MM_CHECK_ERRNO(o.null_fn, EINVAL, HINT_FOREACH("fn NULL is EINVAL: check it before "
+                   "visiting anything"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+    MM_CHECK_ERRNO(o.null_kv, EINVAL, HINT_FOREACH("kv NULL is EINVAL"));
+}

@@ -95,3 +95,29 @@ Test(kv_get, rdonly_reader_never_sees_torn_value)
 {
     kvt_torn_readers(kvt_path(), false, 1000);
 }
+
+Test(kv_get, null_buffer_or_key_gives_EINVAL)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, put, null_buf, null_key, empty_key, close; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        char buf[8];
+        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.null_buf = MM_CALL(kv_get(kv, "k", NULL, 8));
+            o.null_key = MM_CALL(kv_get(kv, NULL, buf, sizeof buf));
+            o.empty_key = MM_CALL(kv_get(kv, "", buf, sizeof buf));
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put, HINT_GET("kv_put of a new key"));
+    MM_CHECK_ERRNO(o.null_buf, EINVAL, HINT_GET("buf NULL with cap > 0 is EINVAL: check it "
+                   "before copying"));
+    MM_CHECK_ERRNO(o.null_key, EINVAL, HINT_GET("a NULL key is EINVAL"));
+    MM_CHECK_ERRNO(o.empty_key, EINVAL, HINT_GET("an empty key is EINVAL"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}

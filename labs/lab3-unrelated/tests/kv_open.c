@@ -222,3 +222,92 @@ Test(kv_open, opener_waits_for_a_slow_creator)
              early ? "there" : "missing or wrong");
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+Test(kv_open, null_name_gives_EINVAL)
+{
+    struct { struct mm_call create, rdonly_shm; } o;
+
+    /* MM_CALL here, not MM_CALL_NULL_ERRNO: its text would show NULL expanded. */
+    MM_SUBJECT(o) {
+        o.create = MM_CALL(kv_open(NULL, 16, KV_CREATE));
+        o.rdonly_shm = MM_CALL(kv_open(NULL, 0, KV_RDONLY | KV_SHM));
+    }
+    MM_CHECK_NULL_ERRNO(o.create, EINVAL, HINT(S_ERRNO, "check name == NULL before anything "
+                        "else"));
+    MM_CHECK_NULL_ERRNO(o.rdonly_shm, EINVAL, HINT(S_ERRNO, "check name == NULL before "
+                        "anything else"));
+}
+
+/* Slot counts whose store size does not fit in a size_t for any layout (a slot holds at
+ * least a key and a value, 320 bytes): the multiplication wraps around. */
+Test(kv_open, overflowing_nslots_gives_EINVAL_and_no_file)
+{
+    static const struct { size_t n; const char *text; } huge[] = {
+        { SIZE_MAX, "kv_open(path, SIZE_MAX, KV_CREATE)" },
+        { SIZE_MAX / 2 + 1, "kv_open(path, SIZE_MAX / 2 + 1, KV_CREATE)" },
+        { (size_t)1 << 62, "kv_open(path, 1 << 62, KV_CREATE)" },
+        { (size_t)1 << 58, "kv_open(path, 1 << 58, KV_CREATE)" },
+    };
+    enum { N = sizeof huge / sizeof huge[0] };
+    const char *path = kvt_path();
+    struct { struct mm_call open[N]; bool left[N]; } o;
+
+    MM_SUBJECT(o) {
+        for (int i = 0; i < N; i++) {
+            struct kv *kv;
+            o.open[i] = MM_CALL_AS(huge[i].text, kv = kv_open(path, huge[i].n, KV_CREATE));
+            if (kv != NULL)
+                kv_close(kv);
+            o.left[i] = kvt_exists(path);
+            unlink(path);                   /* each call on its own */
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        MM_CHECK_NULL_ERRNO(o.open[i], EINVAL, HINT(S_ERRNO, "the size of nslots slots plus "
+                            "the header must not overflow: check nslots against "
+                            "(SIZE_MAX - header size) / slot size before multiplying"));
+        MM_CHECK(!o.left[i], HINT(S_ERRNO, "a failed create removes the file it created"),
+                 "%s failed but left a file behind.", huge[i].text);
+    }
+}
+
+/* A creator that won O_CREAT | O_EXCL and never finished: the file stays empty. Every open,
+ * not only KV_CREATE's, waits for it about 2 s (not 2 ms, not forever), then gives up with
+ * EINVAL. */
+Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
+{
+    static const struct { int flags; const char *text; } opens[] = {
+        { KV_RDONLY, "kv_open(path, 0, KV_RDONLY)" },
+        { KV_CREATE, "kv_open(path, 16, KV_CREATE)" },
+    };
+    const char *path = kvt_path();
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: could not create %s", path);
+    close(fd);
+
+    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
+        struct mm_call c;
+        long long start = kvt_now_ms();
+        MM_SUBJECT_WITH(c, .timeout_ms = 8000, .may_die = true) {
+            struct kv *kv;
+            c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
+                                                                                       : 0,
+                                                        opens[i].flags));
+            if (kv != NULL)
+                kv_close(kv);
+        }
+        long long took = kvt_now_ms() - start;
+        kvt_check_returned(8000, HINT(S_OPEN, "wait for a creator at most 2 s, then give up"),
+                           opens[i].text);
+        MM_CHECK_NULL_ERRNO(c, EINVAL, HINT(S_OPEN, "a store that is still not ready after "
+                            "2 s is not a store"));
+        MM_CHECK(took >= 1900 && took <= 5000, HINT(S_OPEN, "wait until a deadline 2 s ahead "
+                 "on the clock (CLOCK_MONOTONIC), polling with a short sleep"), "%s of a store "
+                 "whose creator never finished gave up after %lld ms, expected about 2000 ms.",
+                 opens[i].text, took);
+        struct stat sb;
+        MM_CHECK(stat(path, &sb) == 0 && sb.st_size == 0, HINT(S_OPEN, "only the process "
+                 "whose O_CREAT | O_EXCL succeeded initialises"), "%s changed a store file "
+                 "another process was creating.", opens[i].text);
+    }
+}

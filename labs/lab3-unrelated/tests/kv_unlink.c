@@ -4,6 +4,8 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_unlink/..'. */
 #include "lab3_util.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 MM_SUITE(kv_unlink, 30);
@@ -79,4 +81,26 @@ Test(kv_unlink, file_store_unlink_removes_file)
              "is still there after kv_unlink.");
     MM_CALL_ERRNO(kv_unlink(path, 0), ENOENT, HINT(S_ERRNO, "unlinking a missing store passes "
                   "unlink's ENOENT through"));
+}
+
+Test(kv_unlink, bad_names_give_EINVAL)
+{
+    const char *name = kvt_shm_name();      /* removed at the end */
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: shm_open(%s) failed: %s", name,
+             strerror(errno));
+    close(fd);
+    struct { struct mm_call null_file, null_shm, no_slash; } o;
+
+    MM_SUBJECT(o) {
+        o.null_file = MM_CALL(kv_unlink(NULL, 0));
+        o.null_shm = MM_CALL(kv_unlink(NULL, KV_SHM));
+        o.no_slash = MM_CALL(kv_unlink(name + 1, KV_SHM));
+    }
+    MM_CHECK_ERRNO(o.null_file, EINVAL, HINT(S_ERRNO, "kv_unlink(NULL, ...) is EINVAL"));
+    MM_CHECK_ERRNO(o.null_shm, EINVAL, HINT(S_ERRNO, "kv_unlink(NULL, ...) is EINVAL"));
+    MM_CHECK_ERRNO(o.no_slash, EINVAL, HINT(S_ERRNO, "with KV_SHM a name without a leading "
+                   "'/' is EINVAL: check it before calling shm_unlink"));
+    MM_CHECK(kvt_shm_exists(name), HINT(S_ERRNO, "never add the '/' yourself"),
+             "kv_unlink(\"%s\", KV_SHM) removed /dev/shm%s.", name + 1, name);
 }

@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,6 +143,72 @@ int kvt_count_file_maps(void)
     if (f)
         fclose(f);
     return n;
+}
+
+/* tmpfs and ramfs keep file pages in memory only: msync has nothing to write there. */
+static bool on_disk(const char *dir)
+{
+    struct statfs sf;
+    return dir && *dir && access(dir, W_OK | X_OK) == 0 && statfs(dir, &sf) == 0 &&
+           sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC;
+}
+
+const char *kvt_disk_path(void)
+{
+    static char paths[4][PATH_MAX + 16];
+    static int n;
+    char cwd[PATH_MAX];
+    const char *tmp = getenv("TMPDIR");
+    const char *dirs[] = { getenv("MMTEST_DISK_DIR"), tmp && *tmp ? tmp : "/tmp", "/var/tmp",
+                           getcwd(cwd, sizeof cwd) };
+    const char *base = NULL;
+
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && base == NULL; i++)
+        if (on_disk(dirs[i]))
+            base = dirs[i];
+    MM_CHECK(base != NULL, MM_NO_HINT, "test setup: no writable directory on a disk (every "
+             "candidate is tmpfs); set MMTEST_DISK_DIR to one.");
+    /* mm_tmpdir makes its directory under $TMPDIR and removes it at the end of the test. */
+    char *saved = tmp ? strdup(tmp) : NULL;
+    setenv("TMPDIR", base, 1);
+    const char *dir = mm_tmpdir();
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    char real[PATH_MAX];
+    MM_CHECK(realpath(dir, real) != NULL, MM_NO_HINT, "test setup: realpath(%s): %s", dir,
+             strerror(errno));
+    char *path = paths[n++ % 4];
+    snprintf(path, sizeof paths[0], "%s/store", real);
+    return path;
+}
+
+long kvt_dirty_kb(const char *path)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[PATH_MAX + 256];
+    bool ours = false, found = false;
+    long kb = 0;
+
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long start, end;
+        int name_at = -1;
+        long v;
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &start, &end, &name_at) == 2 &&
+            name_at > 0) {
+            line[strcspn(line, "\n")] = '\0';
+            ours = strcmp(line + name_at, path) == 0;
+            found |= ours;
+        } else if (ours && (sscanf(line, "Shared_Dirty: %ld kB", &v) == 1 ||
+                            sscanf(line, "Private_Dirty: %ld kB", &v) == 1)) {
+            kb += v;
+        }
+    }
+    if (f)
+        fclose(f);
+    return found ? kb : -1;
 }
 
 /* ---- Calls a subject makes ------------------------------------------------------------ */
@@ -576,6 +645,74 @@ static void read_while_writing(const char *name, int flags, int writer_out, int 
     for (int i = 0; i < 4; i++)
         st->last[i] = kvt_get(kv, key[i], KV_VALUE_MAX);
     st->close = MM_CALL(kv_close(kv));
+}
+
+#define CRASH_KEYS 24
+#define READ_MS    3000
+
+void kvt_readers_after_kills(const char *name, bool shm, int iterations)
+{
+    unsigned seed = (unsigned)getpid() * 7u;
+    int flags = shm ? KV_SHM : 0;
+    char nkeys[16];
+
+    snprintf(nkeys, sizeof nkeys, "%d", CRASH_KEYS);
+    create_store(name, 64, flags);
+    for (int it = 0; it < iterations; it++) {
+        int ready[2];
+        make_pipe(ready);
+        pid_t pid = spawn_helper(shm, -1, ready[1], name, "crash", nkeys, NULL);
+        close(ready[1]);
+        int up = wait_ready_byte(ready[0], 10000);
+        close(ready[0]);
+        MM_CHECK(up == 0, HINT_OPEN, "iteration %d: the writer program did not open the "
+                 "store (it said nothing within 10 s, or failed).", it);
+        kvt_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
+        kill(pid, SIGKILL);
+        int rc = kvt_wait(pid, 5000);
+        MM_CHECK(rc == -1, HINT(S_RECOVERY, "kv_put and kv_del must keep working"),
+                 "iteration %d: the writer program stopped by itself with status %d before "
+                 "it was killed: a kv_put or kv_del failed.", it, rc);
+        /* Nobody has repaired the store: the reader meets whatever the writer left. */
+        static struct { struct mm_call open, foreach, close; struct kvt_val got[CRASH_KEYS];
+                        long foreach_torn; } o;
+        MM_SUBJECT_WITH(o, .timeout_ms = READ_MS, .may_die = true) {
+            struct kv *kv;
+            o.open = KVT_OPEN(&kv, name, 0, KV_RDONLY | flags);
+            if (kv != NULL) {
+                for (int i = 0; i < CRASH_KEYS; i++) {
+                    char key[16];
+                    snprintf(key, sizeof key, "crash%d", i);
+                    o.got[i] = kvt_get(kv, key, KV_VALUE_MAX);
+                }
+                struct torn_seen st = { .reads = 0 };
+                o.foreach = MM_CALL(kv_foreach(kv, check_entry, &st));
+                o.foreach_torn = st.foreach_torn;
+                o.close = MM_CALL(kv_close(kv));
+            }
+        }
+        kvt_check_returned(READ_MS, HINT(S_READERS, "a writer can die in the middle of a "
+                           "change: a reader must never wait for a writer to finish, since "
+                           "that writer may be dead; readers only retry while the slot keeps "
+                           "changing"), "a KV_RDONLY reader of a store whose writer was "
+                           "SIGKILLed (perhaps in the middle of a change)");
+        MM_CHECK_PTR(o.open, HINT(S_OPEN, "a KV_RDONLY open: O_RDONLY and PROT_READ"));
+        for (int i = 0; i < CRASH_KEYS; i++) {
+            char key[16];
+            snprintf(key, sizeof key, "crash%d", i);
+            MM_CHECK(kvt_val_whole(&o.got[i], key, NULL) || (o.got[i].get.ret == -1 &&
+                     o.got[i].get.err == ENOENT), HINT(S_READERS, "a change a killed writer "
+                     "left half-done must stay invisible"), "iteration %d: after a writer was "
+                     "SIGKILLed, a KV_RDONLY reader found key %s %s, expected its last whole "
+                     "value or ENOENT.", it, key, kvt_val_text(&o.got[i], key));
+        }
+        MM_CHECK(o.foreach.ret == 0 && o.foreach_torn == 0, HINT(S_READERS, "kv_foreach "
+                 "reads like kv_get, without the lock"), "iteration %d: kv_foreach through a "
+                 "KV_RDONLY handle after a writer was SIGKILLed returned %lld (errno %s) and "
+                 "passed %ld torn value(s), expected 0 and none.", it, o.foreach.ret,
+                 mm_errno_name(o.foreach.err), o.foreach_torn);
+        MM_CHECK_OK(o.close, HINT_CLOSE);
+    }
 }
 
 void kvt_torn_readers(const char *name, bool shm, int millis)

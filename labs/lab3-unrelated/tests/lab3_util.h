@@ -38,6 +38,14 @@ const char *kvt_path(void);
  * also when it fails; objects left by a crashed test are removed by the next one and by the
  * runner at its end. Judge side. */
 const char *kvt_shm_name(void);
+/* A path that does not exist yet in a directory on a disk (never tmpfs, where msync has
+ * nothing to write): $MMTEST_DISK_DIR (the grader binds one into its sandbox), $TMPDIR or
+ * /tmp, /var/tmp or the working directory, the first one on a disk. Removed by mm_fini;
+ * fails the test if there is none. Judge side. */
+const char *kvt_disk_path(void);
+/* Kilobytes of dirty pages (Shared_Dirty + Private_Dirty in /proc/self/smaps) in this
+ * process's mappings of the file at path (as realpath gives it); -1 if none maps it. */
+long kvt_dirty_kb(const char *path);
 /* Whether /dev/shm holds the object called name. */
 bool kvt_shm_exists(const char *name);
 /* Whether path exists (lstat). */
@@ -113,5 +121,10 @@ void kvt_crash_loop(const char *name, bool shm, int iterations);
 /* A kvhelper writer replaces four keys for millis ms while a subject reads them through a
  * KV_RDONLY handle: no torn value, no error other than ENOENT. */
 void kvt_torn_readers(const char *name, bool shm, int millis);
+
+/* iterations times: a kvhelper writer is SIGKILLed at a random moment (perhaps in the middle
+ * of a change, holding the lock); before anybody repairs the store, a subject reads every
+ * key through a KV_RDONLY handle: each read must end, with a whole value or ENOENT. */
+void kvt_readers_after_kills(const char *name, bool shm, int iterations);
 
 #endif /* LAB3_UTIL_H */
