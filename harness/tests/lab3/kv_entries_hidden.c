@@ -21,7 +21,7 @@ Test(kv_put, long_key_stores_nothing)
     MM_SUBJECT(o) {
         struct kv *kv;
         char buf[8];
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put100 = MM_CALL(kv_put(kv, key100, "v", 1));
             o.put64 = MM_CALL(kv_put(kv, key64, "v", 1));
@@ -46,7 +46,7 @@ static void make_churn_store(const char *path)
     struct { struct mm_call open, put[4], close; } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             for (unsigned i = 0; i < 4; i++) {
                 char key[16];
@@ -75,11 +75,11 @@ Test(kv_put, writers_replacing_same_keys_leave_whole_values)
     int rca = kvt_wait(a, 15000), rcb = kvt_wait(b, 15000);
     MM_CHECK(rca == 0 && rcb == 0, HINT_ENTRIES("every change holds the process-shared "
              "mutex"), "two programs replacing the same 4 keys at once exited %d and %d, "
-             "expected 0 and 0 (-1: crashed or hung).", rca, rcb);
+             "expected 0 and 0 (-1: crashed or hung)%s.", rca, rcb, kvt_helper_said());
     struct { struct mm_call open, close; struct kvt_val got[4]; size_t count; } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 0, 0);
+        o.open = kvt_open(&kv, path, 0, 0);
         if (kv != NULL) {
             for (int i = 0; i < 4; i++)
                 o.got[i] = kvt_get(kv, key[i], KV_VALUE_MAX);
@@ -120,7 +120,7 @@ Test(kv_get, erange_at_every_boundary)
         mm_fill_random(val[i], lens[i], (unsigned)lens[i]);
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             for (int i = 0; i < 4; i++) {
                 o.put[i] = MM_CALL(kv_put(kv, "edge", val[i], lens[i]));
@@ -171,10 +171,10 @@ Test(kv_get, rdonly_handle_sees_later_puts)
 
     MM_SUBJECT(o) {
         struct kv *kv, *ro;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.close = MM_CALL(kv_close(kv));
-            o.open_ro = KVT_OPEN(&ro, path, 0, KV_RDONLY);
+            o.open_ro = kvt_open(&ro, path, 0, KV_RDONLY);
             if (ro != NULL) {
                 kvt_run(&o.put, 5000, "kvtool", path, "put", "late", "arrival", NULL);
                 o.got = kvt_get(ro, "late", 16);
@@ -204,7 +204,7 @@ Test(kv_del, tombstones_are_reused)
     MM_SUBJECT(o) {
         struct kv *kv;
         char key[16];
-        o.open = KVT_OPEN(&kv, path, 8, KV_CREATE);
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
         if (kv != NULL) {
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < 8; i++) {
@@ -250,7 +250,7 @@ Test(kv_del, delete_by_another_program_is_seen)
     MM_SUBJECT(o) {
         struct kv *kv;
         char buf[8];
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put1 = MM_CALL(kv_put(kv, "doomed", "x", 1));
             o.put2 = MM_CALL(kv_put(kv, "kept", "y", 1));
@@ -284,13 +284,13 @@ Test(kv_sync, replaced_value_reaches_the_file)
 
     MM_SUBJECT(o) {
         struct kv *kv, *ro;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put1 = MM_CALL(kv_put(kv, "doc", first, sizeof first - 1));
             o.sync1 = MM_CALL(kv_sync(kv));
             o.put2 = MM_CALL(kv_put(kv, "doc", second, sizeof second - 1));
             o.sync2 = MM_CALL(kv_sync(kv));
-            o.open_ro = KVT_OPEN(&ro, path, 0, KV_RDONLY);
+            o.open_ro = kvt_open(&ro, path, 0, KV_RDONLY);
             if (ro != NULL) {
                 o.sync_ro = MM_CALL(kv_sync(ro));
                 o.close_ro = MM_CALL(kv_close(ro));
@@ -347,7 +347,7 @@ Test(kv_foreach, rdonly_handle_visits_every_entry)
              r.status, r.err);
     MM_SUBJECT(o) {
         struct kv *ro;
-        o.open = KVT_OPEN(&ro, path, 0, KV_RDONLY);
+        o.open = kvt_open(&ro, path, 0, KV_RDONLY);
         if (ro != NULL) {
             o.foreach = MM_CALL(kv_foreach(ro, record_many, &o.m));
             o.close = MM_CALL(kv_close(ro));

@@ -20,7 +20,7 @@ static char *store_image(size_t nslots, size_t *len)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, nslots, KV_CREATE);
+        o.open = kvt_open(&kv, path, nslots, KV_CREATE);
         if (kv != NULL) {
             for (unsigned i = 0; i < 4; i++) {
                 char key[16];
@@ -106,7 +106,7 @@ Test(kv_open, nslots_ignored_when_store_exists)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 4, KV_CREATE);
+        o.open = kvt_open(&kv, path, 4, KV_CREATE);
         if (kv != NULL) {
             for (unsigned i = 0; i < 4; i++) {
                 char key[16];
@@ -114,10 +114,10 @@ Test(kv_open, nslots_ignored_when_store_exists)
                 o.put[i] = kvt_put(kv, key, i);
             }
             o.close = MM_CALL(kv_close(kv));
-            o.open0 = KVT_OPEN(&kv, path, 0, KV_CREATE);
+            o.open0 = kvt_open(&kv, path, 0, KV_CREATE);
             if (kv != NULL)
                 o.close0 = MM_CALL(kv_close(kv));
-            o.open1000 = KVT_OPEN(&kv, path, 1000, KV_CREATE);
+            o.open1000 = kvt_open(&kv, path, 1000, KV_CREATE);
             if (kv != NULL) {
                 o.count = (size_t)MM_CALL(kv_count(kv)).ret;
                 o.fifth = MM_CALL(kv_put(kv, "fifth", "v", 1));
@@ -159,10 +159,10 @@ Test(kv_open, permission_denied_gives_EACCES)
     snprintf(readonly, sizeof readonly, "%s/mode0444", dir);
     MM_SUBJECT(made) {
         struct kv *kv;
-        made.open_none = KVT_OPEN(&kv, none, 16, KV_CREATE);
+        made.open_none = kvt_open(&kv, none, 16, KV_CREATE);
         if (kv != NULL)
             made.close_none = MM_CALL(kv_close(kv));
-        made.open_ro = KVT_OPEN(&kv, readonly, 16, KV_CREATE);
+        made.open_ro = kvt_open(&kv, readonly, 16, KV_CREATE);
         if (kv != NULL)
             made.close_ro = MM_CALL(kv_close(kv));
     }
@@ -175,16 +175,16 @@ Test(kv_open, permission_denied_gives_EACCES)
     /* As an ordinary user: root bypasses permission bits. */
     MM_SUBJECT_WITH(o, .as_user = true) {
         struct kv *kv;
-        o.none_rdonly = KVT_OPEN(&kv, none, 0, KV_RDONLY);
+        o.none_rdonly = kvt_open(&kv, none, 0, KV_RDONLY);
         if (kv != NULL)
             kv_close(kv);
-        o.ro_write = KVT_OPEN(&kv, readonly, 0, 0);
+        o.ro_write = kvt_open(&kv, readonly, 0, 0);
         if (kv != NULL)
             kv_close(kv);
-        o.ro_create = KVT_OPEN(&kv, readonly, 16, KV_CREATE);
+        o.ro_create = kvt_open(&kv, readonly, 16, KV_CREATE);
         if (kv != NULL)
             kv_close(kv);
-        o.ro_rdonly = KVT_OPEN(&kv, readonly, 0, KV_RDONLY);
+        o.ro_rdonly = kvt_open(&kv, readonly, 0, KV_RDONLY);
         if (kv != NULL)
             o.close = MM_CALL(kv_close(kv));
     }

@@ -64,11 +64,11 @@ Test(kv_close, failed_create_leaves_no_file)
         struct kv *kv;
         signal(SIGXFSZ, SIG_IGN);
         setrlimit(RLIMIT_FSIZE, &small);
-        o.file = KVT_OPEN(&kv, path, 1000, KV_CREATE);
+        o.file = kvt_open(&kv, path, 1000, KV_CREATE);
         if (kv != NULL)
             kv_close(kv);
         o.file_left = kvt_exists(path);
-        o.shm = KVT_OPEN(&kv, name, 1000, KV_CREATE | KV_SHM);
+        o.shm = kvt_open(&kv, name, 1000, KV_CREATE | KV_SHM);
         if (kv != NULL)
             kv_close(kv);
         o.shm_left = kvt_shm_exists(name);

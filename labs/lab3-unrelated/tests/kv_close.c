@@ -23,7 +23,7 @@ static void open_close_rounds(const char *path, struct open_close_seen *o)
     struct kv *kv;
     char buf[8];
 
-    o->create = KVT_OPEN(&kv, path, 64, KV_CREATE);
+    o->create = kvt_open(&kv, path, 64, KV_CREATE);
     if (kv == NULL)
         return;
     o->created_close = MM_CALL(kv_close(kv));
@@ -31,7 +31,7 @@ static void open_close_rounds(const char *path, struct open_close_seen *o)
     for (int i = 0; i < ROUNDS; i++) {
         if (i == 1)
             o->fds_before = mm_count_fds(), o->maps_before = kvt_count_file_maps();
-        o->open[i] = KVT_OPEN(&kv, path, 0, i % 2 ? KV_RDONLY : 0);
+        o->open[i] = kvt_open(&kv, path, 0, i % 2 ? KV_RDONLY : 0);
         if (kv == NULL)
             return;
         if (i % 2 == 0)

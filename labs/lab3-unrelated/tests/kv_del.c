@@ -20,7 +20,7 @@ Test(kv_del, deleted_key_gives_ENOENT)
     MM_SUBJECT(o) {
         struct kv *kv;
         char buf[16];
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put_a = MM_CALL(kv_put(kv, "a", "1", 1));
             o.put_b = MM_CALL(kv_put(kv, "b", "2", 1));
@@ -69,7 +69,7 @@ static void delete_and_reput(const char *path, struct colliding_seen *o)
     char key[16], buf[16];
 
     /* A full table: some keys were placed after others by probing past them. */
-    o->open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+    o->open = kvt_open(&kv, path, 16, KV_CREATE);
     if (kv == NULL)
         return;
     for (int i = 0; i < 16; i++) {
@@ -137,10 +137,10 @@ Test(kv_del, rdonly_handle_gives_EBADF)
 
     MM_SUBJECT(o) {
         struct kv *kv, *ro;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "k", "v", 1));
-            o.open_ro = KVT_OPEN(&ro, path, 0, KV_RDONLY);
+            o.open_ro = kvt_open(&ro, path, 0, KV_RDONLY);
             if (ro != NULL) {
                 o.del = MM_CALL(kv_del(ro, "k"));
                 o.close_ro = MM_CALL(kv_close(ro));

@@ -41,7 +41,7 @@ static void put_then_visit(const char *path, int n, int deleted, int stop_at,
     char key[16];
 
     o->v.stop_at = stop_at;
-    o->open = KVT_OPEN(&kv, path, 32, KV_CREATE);
+    o->open = kvt_open(&kv, path, 32, KV_CREATE);
     if (kv == NULL)
         return;
     for (int i = 0; i < n; i++) {
@@ -125,7 +125,7 @@ Test(kv_foreach, kvtool_list_prints_every_entry)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put[0] = MM_CALL(kv_put(kv, "gamma", "", 0));
             o.put[1] = MM_CALL(kv_put(kv, "beta", "two", 3));
@@ -170,7 +170,7 @@ Test(kv_foreach, null_fn_or_handle_gives_EINVAL)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "k", "v", 1));
             o.null_fn = MM_CALL(kv_foreach(kv, NULL, NULL));

@@ -17,7 +17,7 @@ Test(kv_get, small_buffer_gives_ERANGE_and_copies_nothing)
     mm_fill_random(val, sizeof val, 100);
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "k", val, sizeof val));
             o.small = kvt_get(kv, "k", 99);
@@ -50,7 +50,7 @@ Test(kv_get, missing_key_gives_ENOENT)
     MM_SUBJECT(o) {
         struct kv *kv;
         char buf[16];
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.empty = MM_CALL(kv_get(kv, "nothing", buf, sizeof buf));
             o.put = MM_CALL(kv_put(kv, "something", "1", 1));
@@ -76,7 +76,7 @@ Test(kv_get, empty_value_round_trips)
     MM_SUBJECT(o) {
         struct kv *kv;
         char buf[4] = "abc";
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "empty", "", 0));
             o.get = MM_CALL(kv_get(kv, "empty", buf, sizeof buf));
@@ -104,7 +104,7 @@ Test(kv_get, null_buffer_or_key_gives_EINVAL)
     MM_SUBJECT(o) {
         struct kv *kv;
         char buf[8];
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "k", "v", 1));
             o.null_buf = MM_CALL(kv_get(kv, "k", NULL, 8));

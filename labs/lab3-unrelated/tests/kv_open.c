@@ -21,11 +21,11 @@ Test(kv_open, create_then_reopen_keeps_data)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.create = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.create = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "lang", "C11", 3));
             o.close = MM_CALL(kv_close(kv));
-            o.reopen = KVT_OPEN(&kv, path, 0, 0);
+            o.reopen = kvt_open(&kv, path, 0, 0);
             if (kv != NULL) {
                 o.got = kvt_get(kv, "lang", 16);
                 o.reclose = MM_CALL(kv_close(kv));
@@ -137,7 +137,7 @@ Test(kv_open, store_outlives_every_program)
     struct { struct mm_call open, close; size_t count; } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 0, KV_RDONLY);
+        o.open = kvt_open(&kv, path, 0, KV_RDONLY);
         if (kv != NULL) {
             o.count = (size_t)MM_CALL(kv_count(kv)).ret;
             o.close = MM_CALL(kv_close(kv));
@@ -161,7 +161,7 @@ Test(kv_open, opener_waits_for_a_slow_creator)
     struct { struct mm_call open, put, close; } made;
     MM_SUBJECT(made) {
         struct kv *kv;
-        made.open = KVT_OPEN(&kv, model, 64, KV_CREATE);
+        made.open = kvt_open(&kv, model, 64, KV_CREATE);
         if (kv != NULL) {
             made.put = kvt_put(kv, "early", 1);
             made.close = MM_CALL(kv_close(kv));
@@ -200,12 +200,13 @@ Test(kv_open, opener_waits_for_a_slow_creator)
     MM_CHECK(rc == 0, HINT(S_OPEN, "when O_CREAT | O_EXCL fails with EEXIST, another process "
              "is creating the store: wait (at most 2 s) until it is as long as the header and "
              "says ready"), "a program opening, with KV_CREATE, a store whose creator needed "
-             "200 ms to initialise it %s.", rc == -1 ? "crashed or hung" : "failed");
+             "200 ms to initialise it %s%s.", rc == -1 ? "crashed or hung" : "failed",
+             kvt_helper_said());
 
     struct { struct mm_call open, close; struct kvt_val late, early; } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 0, KV_RDONLY);
+        o.open = kvt_open(&kv, path, 0, KV_RDONLY);
         if (kv != NULL) {
             o.late = kvt_get(kv, "late", KV_VALUE_MAX);
             o.early = kvt_get(kv, "early", KV_VALUE_MAX);

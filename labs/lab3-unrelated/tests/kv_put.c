@@ -22,7 +22,7 @@ Test(kv_put, value_is_seen_by_a_later_program)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 32, KV_CREATE);
+        o.open = kvt_open(&kv, path, 32, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "greeting", "hello, lab 3", 12));
             kvt_run(&o.get, 5000, "kvtool", path, "get", "greeting", NULL);
@@ -61,7 +61,7 @@ Test(kv_put, replacing_a_key_keeps_one_entry)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.first = MM_CALL(kv_put(kv, "k", "first value", 11));
             o.second = MM_CALL(kv_put(kv, "k", "second", 6));
@@ -91,7 +91,7 @@ Test(kv_put, key_of_63_bytes_is_stored)
     key[KV_KEY_MAX] = '\0';
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, key, "v", 1));
             o.got = kvt_get(kv, key, 8);
@@ -117,7 +117,7 @@ Test(kv_put, key_of_64_bytes_gives_ENAMETOOLONG)
     key[KV_KEY_MAX + 1] = '\0';
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, key, "v", 1));
             o.count = (size_t)MM_CALL(kv_count(kv)).ret;
@@ -141,7 +141,7 @@ Test(kv_put, value_of_256_bytes_is_stored)
     mm_fill_random(val, sizeof val, 256);
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "big", val, KV_VALUE_MAX));
             o.got = kvt_get(kv, "big", KV_VALUE_MAX);
@@ -165,7 +165,7 @@ Test(kv_put, value_of_257_bytes_gives_EMSGSIZE)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "big", val, KV_VALUE_MAX + 1));
             o.count = (size_t)MM_CALL(kv_count(kv)).ret;
@@ -186,7 +186,7 @@ Test(kv_put, empty_or_null_key_gives_EINVAL)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.empty = MM_CALL(kv_put(kv, "", "v", 1));
             o.null = MM_CALL(kv_put(kv, NULL, "v", 1));
@@ -212,7 +212,7 @@ static void put_into_full_table(const char *path, const char *key, const char *v
     struct kv *kv;
     char k[16];
 
-    o->open = KVT_OPEN(&kv, path, 8, KV_CREATE);
+    o->open = kvt_open(&kv, path, 8, KV_CREATE);
     if (kv == NULL)
         return;
     for (int i = 0; i < 8; i++) {
@@ -273,10 +273,10 @@ Test(kv_put, rdonly_handle_gives_EBADF)
 
     MM_SUBJECT(o) {
         struct kv *kv, *ro;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, "k", "old", 3));
-            o.open_ro = KVT_OPEN(&ro, path, 0, KV_RDONLY);
+            o.open_ro = kvt_open(&ro, path, 0, KV_RDONLY);
             if (ro != NULL) {
                 o.put_ro = MM_CALL(kv_put(ro, "k", "new", 3));
                 o.close_ro = MM_CALL(kv_close(ro));

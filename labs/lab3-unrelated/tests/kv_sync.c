@@ -15,7 +15,7 @@ Test(kv_sync, synced_bytes_are_in_the_file)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 32, KV_CREATE);
+        o.open = kvt_open(&kv, path, 32, KV_CREATE);
         if (kv != NULL) {
             o.put = MM_CALL(kv_put(kv, key, val, sizeof val - 1));
             o.sync = MM_CALL(kv_sync(kv));
@@ -45,7 +45,7 @@ Test(kv_sync, sync_leaves_no_dirty_page)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 64, KV_CREATE);
+        o.open = kvt_open(&kv, path, 64, KV_CREATE);
         if (kv != NULL) {
             for (int i = 0; i < 20; i++) {
                 char key[16];

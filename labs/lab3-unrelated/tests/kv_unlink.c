@@ -25,7 +25,7 @@ Test(kv_unlink, shm_store_round_trip_and_unlink)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, name, 16, KV_CREATE | KV_SHM);
+        o.open = kvt_open(&kv, name, 16, KV_CREATE | KV_SHM);
         if (kv != NULL) {
             o.existed = kvt_shm_exists(name);
             o.put = MM_CALL(kv_put(kv, "where", "shm", 3));
@@ -35,7 +35,7 @@ Test(kv_unlink, shm_store_round_trip_and_unlink)
             o.close = MM_CALL(kv_close(kv));
             o.unlink = MM_CALL(kv_unlink(name, KV_SHM));
             o.exists_after = kvt_shm_exists(name);
-            o.reopen = KVT_OPEN(&kv, name, 0, KV_SHM);
+            o.reopen = kvt_open(&kv, name, 0, KV_SHM);
             if (kv != NULL)
                 kv_close(kv);
         }
@@ -68,7 +68,7 @@ Test(kv_unlink, file_store_unlink_removes_file)
 
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, path, 16, KV_CREATE);
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
         if (kv != NULL)
             o.close = MM_CALL(kv_close(kv));
         o.unlink = MM_CALL(kv_unlink(path, 0));

@@ -213,6 +213,21 @@ long kvt_dirty_kb(const char *path)
 
 /* ---- Calls a subject makes ------------------------------------------------------------ */
 
+struct mm_call kvt_open(struct kv **kv, const char *name, size_t nslots, int flags)
+{
+    char text[MM_CALL_TEXT], how[48] = "";
+
+    for (int bit = KV_CREATE; bit <= KV_SHM; bit <<= 1)
+        if (flags & bit)
+            snprintf(how + strlen(how), sizeof how - strlen(how), "%s%s", how[0] ? " | " : "",
+                     bit == KV_CREATE ? "KV_CREATE" : bit == KV_RDONLY ? "KV_RDONLY" : "KV_SHM");
+    if (flags & KV_SHM)
+        snprintf(text, sizeof text, "kv_open(\"%.60s\", %zu, %s)", name, nslots, how);
+    else
+        snprintf(text, sizeof text, "kv_open(path, %zu, %s)", nslots, how[0] ? how : "0");
+    return MM_CALL_AS(text, *kv = kv_open(name, nslots, flags));
+}
+
 struct kvt_val kvt_get(struct kv *kv, const char *key, size_t cap)
 {
     struct kvt_val v;
@@ -316,9 +331,47 @@ static pid_t spawn(const char *const argv[], int in_fd, int out_fd, int err_fd)
     return pid;
 }
 
+/* The test's log of its helpers' standard error (a file: it never fills up). */
+static pid_t log_owner;
+static const char *log_path;
+static int log_fd = -1;
+
+static int helper_log(void)
+{
+    if (log_owner != getpid()) {
+        log_owner = getpid();
+        log_path = mm_tmpfile(NULL, 0);
+        log_fd = open(log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    }
+    return log_fd;
+}
+
+const char *kvt_helper_said(void)
+{
+    static char said[400];
+    size_t len;
+    char *text = log_owner == getpid() ? mm_slurp(log_path, &len) : NULL;
+
+    said[0] = '\0';
+    if (text && len > 0) {                  /* the first line, and how many followed */
+        int more = 0;
+        char *nl = memchr(text, '\n', len);
+        for (char *c = nl; c && c < text + len - 1; c = memchr(c + 1, '\n', text + len - c - 1))
+            more++;
+        if (nl)
+            *nl = '\0';
+        text[len - 1] = text[len - 1] == '\n' ? '\0' : text[len - 1];
+        for (char *c = text; *c; c++)
+            *c = (unsigned char)*c < 0x20 ? '?' : *c;
+        snprintf(said, sizeof said, " (it said: %.300s%s)", text, more ? ", and more" : "");
+    }
+    free(text);
+    return said;
+}
+
 pid_t kvt_spawn(const char *const argv[], int in_fd, int out_fd)
 {
-    return spawn(argv, in_fd, out_fd, -1);
+    return spawn(argv, in_fd, out_fd, helper_log());
 }
 
 int kvt_wait(pid_t pid, int timeout_ms)
@@ -459,7 +512,7 @@ void kvt_two_writers(const char *name, bool shm, int nkeys)
     MM_CHECK(rca == 0 && rcb == 0, HINT(S_ENTRIES, "every change must hold the "
              "process-shared mutex"), "two programs each putting %d keys into one store at "
              "the same time: exit statuses %d and %d, expected 0 and 0 (-1: crashed or "
-             "hung).", nkeys, rca, rcb);
+             "hung)%s.", nkeys, rca, rcb, kvt_helper_said());
 
     /* Every key's length and digest, compared here with the values the writers put. */
     static struct {
@@ -470,7 +523,7 @@ void kvt_two_writers(const char *name, bool shm, int nkeys)
     } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, name, 0, flags);
+        o.open = kvt_open(&kv, name, 0, flags);
         if (kv != NULL) {
             for (int w = 0; w < 2; w++)
                 for (int i = 0; i < nkeys; i++) {
@@ -514,7 +567,7 @@ static void create_store(const char *name, size_t nslots, int flags)
     struct { struct mm_call open, close; } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, name, nslots, KV_CREATE | flags);
+        o.open = kvt_open(&kv, name, nslots, KV_CREATE | flags);
         if (kv != NULL)
             o.close = MM_CALL(kv_close(kv));
     }
@@ -536,14 +589,14 @@ void kvt_crash_loop(const char *name, bool shm, int iterations)
         int up = wait_ready_byte(ready[0], 10000);
         close(ready[0]);
         MM_CHECK(up == 0, HINT_OPEN, "iteration %d: the writer program did not open the "
-                 "store (it said nothing within 10 s, or failed).", it);
+                 "store within 10 s%s.", it, kvt_helper_said());
         kvt_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
         kill(pid, SIGKILL);
         int rc = kvt_wait(pid, 5000);
         MM_CHECK(rc == -1, HINT(S_RECOVERY, "after a holder died, pthread_mutex_lock says "
                  "EOWNERDEAD: repair, then call pthread_mutex_consistent"), "iteration %d: "
                  "the writer program stopped by itself with status %d before it was killed: "
-                 "a kv_put or kv_del failed.", it, rc);
+                 "a kv_put or kv_del failed%s.", it, rc, kvt_helper_said());
         struct kvt_run r;
         if (shm)
             kvt_run(&r, 5000, "kvhelper", "--shm", name, "verify", NULL);
@@ -560,7 +613,7 @@ void kvt_crash_loop(const char *name, bool shm, int iterations)
     struct { struct mm_call open, put, close; struct kvt_val got; } o;
     MM_SUBJECT(o) {
         struct kv *kv;
-        o.open = KVT_OPEN(&kv, name, 0, flags);
+        o.open = kvt_open(&kv, name, 0, flags);
         if (kv != NULL) {
             o.put = kvt_put(kv, "after-the-crashes", 3);
             o.got = kvt_get(kv, "after-the-crashes", KV_VALUE_MAX);
@@ -623,7 +676,7 @@ static void read_while_writing(const char *name, int flags, int writer_out, int 
     uint32_t last[4] = { 0 };
     long long give_up = kvt_now_ms() + millis + 10000;
 
-    st->open = KVT_OPEN(&kv, name, 0, KV_RDONLY | flags);
+    st->open = kvt_open(&kv, name, 0, KV_RDONLY | flags);
     if (kv == NULL)
         return;
     for (long round = 0; !st->writer_ended; round++) {
@@ -666,19 +719,19 @@ void kvt_readers_after_kills(const char *name, bool shm, int iterations)
         int up = wait_ready_byte(ready[0], 10000);
         close(ready[0]);
         MM_CHECK(up == 0, HINT_OPEN, "iteration %d: the writer program did not open the "
-                 "store (it said nothing within 10 s, or failed).", it);
+                 "store within 10 s%s.", it, kvt_helper_said());
         kvt_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
         kill(pid, SIGKILL);
         int rc = kvt_wait(pid, 5000);
         MM_CHECK(rc == -1, HINT(S_RECOVERY, "kv_put and kv_del must keep working"),
                  "iteration %d: the writer program stopped by itself with status %d before "
-                 "it was killed: a kv_put or kv_del failed.", it, rc);
+                 "it was killed: a kv_put or kv_del failed%s.", it, rc, kvt_helper_said());
         /* Nobody has repaired the store: the reader meets whatever the writer left. */
         static struct { struct mm_call open, foreach, close; struct kvt_val got[CRASH_KEYS];
                         long foreach_torn; } o;
         MM_SUBJECT_WITH(o, .timeout_ms = READ_MS, .may_die = true) {
             struct kv *kv;
-            o.open = KVT_OPEN(&kv, name, 0, KV_RDONLY | flags);
+            o.open = kvt_open(&kv, name, 0, KV_RDONLY | flags);
             if (kv != NULL) {
                 for (int i = 0; i < CRASH_KEYS; i++) {
                     char key[16];
@@ -725,7 +778,7 @@ void kvt_torn_readers(const char *name, bool shm, int millis)
     struct { struct mm_call open, put[4], close; } made;
     MM_SUBJECT(made) {
         struct kv *kv;
-        made.open = KVT_OPEN(&kv, name, 16, KV_CREATE | flags);
+        made.open = kvt_open(&kv, name, 16, KV_CREATE | flags);
         if (kv != NULL) {
             for (int i = 0; i < 4; i++)
                 made.put[i] = kvt_put(kv, key[i], 0);
@@ -744,7 +797,8 @@ void kvt_torn_readers(const char *name, bool shm, int millis)
     int up = wait_ready_byte(ready[0], 10000);
     if (up != 0)
         close(ready[0]);
-    MM_CHECK(up == 0, HINT_OPEN, "the writer program did not open the store.");
+    MM_CHECK(up == 0, HINT_OPEN, "the writer program did not open the store within 10 s%s.",
+             kvt_helper_said());
 
     static struct torn_seen st;
     MM_SUBJECT_WITH(st, .timeout_ms = millis + 15000)
@@ -768,8 +822,9 @@ void kvt_torn_readers(const char *name, bool shm, int millis)
              "another program replaced the values.", st.foreach_failed);
     MM_CHECK(st.writer_ended && rc == 0, HINT(S_ENTRIES, "kv_put and kv_del must keep "
              "working while a reader reads"), "the writer program %s (exit status %d, -1: "
-             "crashed or hung), expected it to finish in time with status 0.",
-             st.writer_ended ? "ended" : "did not end within 10 s of its run time", rc);
+             "crashed or hung), expected it to finish in time with status 0%s.",
+             st.writer_ended ? "ended" : "did not end within 10 s of its run time", rc,
+             kvt_helper_said());
     for (int i = 0; i < 4; i++)
         MM_CHECK(kvt_val_whole(&st.last[i], key[i], NULL), HINT(S_READERS, "a KV_RDONLY "
                  "handle reads the values the writers left"), "after the writer ended, "
@@ -806,14 +861,15 @@ void kvt_create_race(const char *name, bool shm, int rounds)
             int rc = kvt_wait(pid[i], 10000);
             MM_CHECK(rc == 0, HINT(S_OPEN, "exactly one creator initialises (O_CREAT | "
                      "O_EXCL); the others wait, at most 2 s, until it says ready"),
-                     "round %d: program %d of 4 creating the store at the same time %s.",
+                     "round %d: program %d of 4 creating the store at the same time %s%s.",
                      round, i, rc == -1 ? "crashed or hung"
-                                        : "failed (kv_open, kv_put or kv_get)");
+                                        : "failed (kv_open, kv_put or kv_get)",
+                     kvt_helper_said());
         }
         struct { struct mm_call open, close, unlink; struct kvt_val got[4]; size_t count; } o;
         MM_SUBJECT(o) {
             struct kv *kv;
-            o.open = KVT_OPEN(&kv, name, 0, KV_RDONLY | flags);
+            o.open = kvt_open(&kv, name, 0, KV_RDONLY | flags);
             if (kv != NULL) {
                 for (int i = 0; i < 4; i++)
                     o.got[i] = kvt_get(kv, key[i], KV_VALUE_MAX);

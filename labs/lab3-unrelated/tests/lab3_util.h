@@ -27,7 +27,8 @@
 #define S_ERRNO    "Errors and errno"
 
 /* The hints most tests share. */
-#define HINT_OPEN  HINT(S_OPEN, "check kv_open")
+#define HINT_OPEN  HINT(S_OPEN, "everything else needs a working kv_open: open or create, " \
+                        "check, then map MAP_SHARED")
 #define HINT_CLOSE HINT(S_OPEN, "kv_close unmaps, closes and frees the handle")
 
 /* ---- Store names ---------------------------------------------------------------------- */
@@ -56,8 +57,9 @@ bool kvt_exists(const char *path);
 int kvt_count_file_maps(void);
 
 /* ---- Calls a subject makes (inside MM_SUBJECT only) ---------------------------------- */
-/* kv_open(...) into *kvp, observed with the call's text "kv_open(...)". */
-#define KVT_OPEN(kvp, ...) MM_CALL_AS("kv_open(" #__VA_ARGS__ ")", *(kvp) = kv_open(__VA_ARGS__))
+/* kv_open(name, nslots, flags) into *kv, with flags spelled out in the call's text (a path
+ * shows as "path", a shared-memory name as itself). */
+struct mm_call kvt_open(struct kv **kv, const char *name, size_t nslots, int flags);
 /* kv_get(kv, key, buf, cap) into a buffer of KV_VALUE_MAX bytes filled with 0xA5 first: the
  * call as observed (its text shows the key) and the whole buffer afterwards. */
 struct kvt_val {
@@ -97,9 +99,13 @@ struct kvt_run {
 int kvt_run(struct kvt_run *r, int timeout_ms, const char *prog, ...);
 
 /* Starts argv[0] ("kvhelper", "kvtool") with its arguments without waiting; its standard
- * output goes to out_fd (or /dev/null), its standard error to /dev/null. kvhelper --sync
- * uses its standard input and output as pipes (see kvhelper.c): in_fd (or -1: /dev/null). */
+ * output goes to out_fd (or /dev/null), its standard error to a log of the test that
+ * kvt_helper_said shows. kvhelper --sync uses its standard input and output as pipes (see
+ * kvhelper.c): in_fd (or -1: /dev/null). Judge side. */
 pid_t kvt_spawn(const char *const argv[], int in_fd, int out_fd);
+/* What the programs kvt_spawn started wrote to standard error so far, as " (it said:
+ * ...)" for a message, or "". */
+const char *kvt_helper_said(void);
 /* Waits for a kvt_spawn'ed program: its exit code, or -1 (signal or deadline: killed). */
 int kvt_wait(pid_t pid, int timeout_ms);
 

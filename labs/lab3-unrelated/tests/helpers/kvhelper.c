@@ -20,16 +20,18 @@
 #define GO_FD    0
 
 static const char usage[] =
-    "usage: kvhelper [--shm] [--sync] STORE fill NSLOTS PREFIX FIRST COUNT | check PREFIX FIRST COUNT |\n"
-    "                create NSLOTS KEY | churn NKEYS MILLIS | crash NKEYS | verify\n";
+    "usage: kvhelper [--shm] [--sync] STORE fill NSLOTS PREFIX FIRST COUNT |\n"
+    "                check PREFIX FIRST COUNT | create NSLOTS KEY | churn NKEYS MILLIS |\n"
+    "                crash NKEYS | verify\n";
 
 static const char *store;
 static int shm_flag, sync_flag;
 
 static int fail(const char *what, const char *key, int err)
 {
-    fprintf(stderr, "kvhelper: %s: %s %s: %s (%s)\n", store, what, key ? key : "",
-            err ? strerrorname_np(err) : "bad value", err ? strerror(err) : "torn or wrong");
+    fprintf(stderr, "kvhelper: %s: %s%s%s: %s (%s)\n", store, what, key && *key ? " " : "",
+            key ? key : "", err ? strerrorname_np(err) : "bad value",
+            err ? strerror(err) : "torn or wrong");
     return 1;
 }
 
