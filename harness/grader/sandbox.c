@@ -253,10 +253,10 @@ static void build_env(const struct sbx_job *job, struct strv *env)
     strv_add(env, "LANG=C");
     strv_addf(env, "HOME=%s", inside && !job->cwd ? "/tmp/home" : work);
     strv_addf(env, "TMPDIR=%s", inside ? "/tmp" : (job->tmpdir ? job->tmpdir : work));
-    if (job->report_fd >= 0)
-        strv_addf(env, "MMTEST_REPORT_FD=%d", REPORT_FD);
     if (job->disk_dir)
         strv_addf(env, "MMTEST_DISK_DIR=%s", job->disk_dir);
+    if (job->report_fd >= 0)
+        strv_addf(env, "MMTEST_REPORT_FD=%d", REPORT_FD);
 }
 
 /* Tasks (threads count) of our uid now: RLIMIT_NPROC counts them all, machine-wide, so

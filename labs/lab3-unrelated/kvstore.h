@@ -33,13 +33,18 @@ struct kv;                  /* an open store: private to kvstore.c */
 /* Opens the store called name (a file path, or with KV_SHM a shared-memory name) and maps
  * it MAP_SHARED. With KV_CREATE a missing store is created with nslots slots (nslots is
  * ignored when it exists); when several processes create the same store at once all of
- * them succeed, exactly one initialises it and the others wait for it (at most 2 s).
+ * them succeed, exactly one initialises it and the others wait for it. Every open (with or
+ * without KV_CREATE, KV_RDONLY too) of a store whose creator has not finished yet waits
+ * for it, about 2 s at most (a deadline on the clock); a store still unfinished then is
+ * not a store (EINVAL). A create that fails after making the file or object removes it
+ * again, so that nobody waits for a store that never comes.
  * Returns the handle, or NULL with errno:
- *   EINVAL  name NULL; KV_CREATE with nslots == 0 for a missing store; KV_SHM and name does
- *           not start with '/'; the object is not a store (bad magic or version, shorter
- *           than its header or than its slots need) - checked before touching any byte
- *           past its end, so a bad file gives EINVAL, not SIGBUS, here. Later accesses can
- *           still raise SIGBUS if another process truncates the store, or if a sparse
+ *   EINVAL  name NULL; KV_CREATE for a missing store with nslots == 0, or with nslots so
+ *           large that the store's size overflows; KV_SHM and name does not start with
+ *           '/'; the object is not a store (bad magic or version, shorter than its header
+ *           or than its slots need, or unfinished after 2 s) - checked before touching any
+ *           byte past its end, so a bad file gives EINVAL, not SIGBUS, here. Later accesses
+ *           can still raise SIGBUS if another process truncates the store, or if a sparse
  *           store's file system is full (handout primer, "SIGBUS and SIGSEGV");
  *   ENOENT  missing and no KV_CREATE;
  *   EISDIR  name is a directory (ENODEV with KV_RDONLY, as mmap says);
@@ -52,31 +57,38 @@ struct kv *kv_open(const char *name, size_t nslots, int flags);
 int kv_close(struct kv *kv);
 
 /* Removes the store's file (unlink) or, with KV_SHM, its shared-memory object
- * (shm_unlink). Open handles stay usable. EINVAL for a KV_SHM name without '/', else the
- * errno of unlink/shm_unlink (ENOENT when missing). */
+ * (shm_unlink). Open handles stay usable. EINVAL for name NULL or a KV_SHM name without
+ * '/' (never add the '/' yourself), else the errno of unlink/shm_unlink (ENOENT when
+ * missing). */
 int kv_unlink(const char *name, int flags);
 
 /* Writes the store's dirty pages to the device now (msync MS_SYNC of the whole mapping)
- * and returns write-back errors. Other programs see every change without it; a new store
- * file is durable only once its directory is fsynced too; a KV_SHM store is never durable
- * (handout lab3, "Persistence (kv_sync)"). Returns 0, or -1 with errno: EINVAL if
- * kv == NULL, else msync's errno. */
+ * and returns write-back errors: afterwards no page of the mapping is dirty any more
+ * (/proc/PID/smaps shows Shared_Dirty 0 for a store on a disk). Other programs see every
+ * change without it; a new store file is durable only once its directory is fsynced too; a
+ * KV_SHM store is never durable (handout lab3, "Persistence (kv_sync)"). Works on KV_RDONLY
+ * handles too (nothing to write). Returns 0, or -1 with errno: EINVAL if kv == NULL, else
+ * msync's errno. */
 int kv_sync(struct kv *kv);
 
 /* ---- Entries ---------------------------------------------------------------------------- */
 
 /* Stores len bytes of val under key (a NUL-terminated string), replacing any value it had.
- * A reader in another process sees the old value or the new one, never a mix.
+ * A reader in another process sees the old value or the new one, never a mix, even when
+ * the writer is killed in the middle of the change. A new key may take the slot a deleted
+ * key left (tombstones are reused): deleting keys makes room for new ones.
  * Returns 0, or -1 with errno and the store unchanged:
  *   EINVAL        kv or key NULL, key empty, or val NULL with len > 0;
  *   ENAMETOOLONG  strlen(key) > KV_KEY_MAX;
  *   EMSGSIZE      len > KV_VALUE_MAX;
  *   EBADF         the store was opened KV_RDONLY;
- *   ENOSPC        key is new and every slot is taken (replacing a key still works). */
+ *   ENOSPC        key is new and every slot holds a live entry (replacing a key still
+ *                 works; slots of deleted keys are free again). */
 int kv_put(struct kv *kv, const char *key, const void *val, size_t len);
 
 /* Copies the value of key into buf (cap bytes) and returns its length (0..KV_VALUE_MAX).
- * Takes no lock and never waits for a writer, not even one killed halfway through a change.
+ * Takes no lock and never waits for a writer, not even one killed halfway through a change:
+ * it retries only while the slot keeps changing.
  * Returns -1 with errno:
  *   EINVAL        kv or key NULL, key empty, or buf NULL with cap > 0;
  *   ENAMETOOLONG  strlen(key) > KV_KEY_MAX;
@@ -84,8 +96,9 @@ int kv_put(struct kv *kv, const char *key, const void *val, size_t len);
  *   ERANGE        the value is longer than cap: nothing is copied into buf. */
 ssize_t kv_get(struct kv *kv, const char *key, void *buf, size_t cap);
 
-/* Removes key. Returns 0, or -1 with errno: EINVAL (kv or key NULL, key empty),
- * ENAMETOOLONG, ENOENT (no such key), EBADF (opened KV_RDONLY). */
+/* Removes key; its slot becomes a tombstone that later kv_puts reuse. Returns 0, or -1
+ * with errno: EINVAL (kv or key NULL, key empty), ENAMETOOLONG, ENOENT (no such key),
+ * EBADF (opened KV_RDONLY). */
 int kv_del(struct kv *kv, const char *key);
 
 /* Number of entries in the store (0 if kv == NULL). */

@@ -149,7 +149,7 @@ static int init_store(int fd, size_t nslots)
     size_t size = store_size(nslots);
 
     if (size == 0) {
-        errno = EFBIG;
+        errno = EINVAL;                 /* nslots too large: the size would overflow */
         return -1;
     }
     if (ftruncate(fd, (off_t)size) == -1)

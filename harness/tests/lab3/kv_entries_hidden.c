@@ -1,223 +1,338 @@
 /* kv_entries_hidden.c - private tests of kv_put, kv_get, kv_del, kv_sync and kv_foreach with
  * other inputs than the public ones: key and value boundaries, writers that replace the
- * same keys, tombstone reuse, shared memory, and read-only handles. */
+ * same keys, tombstone reuse, shared memory, and read-only handles.
+ * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "../../../labs/lab3-unrelated/tests/lab3_util.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-
 /* The suites (init, fini, timeouts) are declared once, in the public tests. */
-#define HINT_ENTRIES "see the handout lab3, \"Reading and writing entries (kv_put, kv_get, " \
-    "kv_del)\"."
-
-static struct kv *new_store(const char *path, size_t nslots)
-{
-    struct kv *kv = kv_open(path, nslots, KV_CREATE);
-    MM_ASSERT(kv != NULL, "kv_open(path, %zu, KV_CREATE) failed with %s.\n  Hint: "
-              KVT_HINT_OPEN, nslots, mm_errno_name(errno));
-    return kv;
-}
+#define HINT_ENTRIES(text) HINT(S_ENTRIES, text)
 
 Test(kv_put, long_key_stores_nothing)
 {
-    struct kv *kv = new_store(kvt_path(), 16);
-    char key[101], buf[8];
+    const char *path = kvt_path();
+    char key100[101], key64[KV_KEY_MAX + 2], key63[KV_KEY_MAX + 1];
+    struct { struct mm_call open, put100, put64, get63, close; size_t count; } o;
 
-    memset(key, 'q', 100);
-    key[100] = '\0';
-    MM_EXPECT_ERRNO(kv_put(kv, key, "v", 1), ENAMETOOLONG, "a 100-byte key; " HINT_ENTRIES);
-    key[KV_KEY_MAX + 1] = '\0';
-    MM_EXPECT_ERRNO(kv_put(kv, key, "v", 1), ENAMETOOLONG, "a 64-byte key; " HINT_ENTRIES);
-    key[KV_KEY_MAX] = '\0';
-    MM_EXPECT_ERRNO(kv_get(kv, key, buf, sizeof buf), ENOENT, "a refused long key must not "
-                    "be stored cut to 63 bytes; " HINT_ENTRIES);
-    MM_ASSERT(kv_count(kv) == 0, "refused puts changed kv_count to %zu.", kv_count(kv));
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    memset(key100, 'q', 100), key100[100] = '\0';
+    memcpy(key64, key100, KV_KEY_MAX + 1), key64[KV_KEY_MAX + 1] = '\0';
+    memcpy(key63, key100, KV_KEY_MAX), key63[KV_KEY_MAX] = '\0';
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        char buf[8];
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.put100 = MM_CALL(kv_put(kv, key100, "v", 1));
+            o.put64 = MM_CALL(kv_put(kv, key64, "v", 1));
+            o.get63 = MM_CALL(kv_get(kv, key63, buf, sizeof buf));
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_ERRNO(o.put100, ENAMETOOLONG, HINT_ENTRIES("a 100-byte key"));
+    MM_CHECK_ERRNO(o.put64, ENAMETOOLONG, HINT_ENTRIES("a 64-byte key"));
+    MM_CHECK_ERRNO(o.get63, ENOENT, HINT_ENTRIES("a refused long key must not be stored cut "
+                   "to 63 bytes"));
+    MM_CHECK(o.count == 0, HINT(S_ERRNO, "a refused call leaves the store unchanged"),
+             "refused puts changed kv_count to %zu.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* The four churn keys of kvhelper, at generation 0, in a new store of 16 slots. */
+static void make_churn_store(const char *path)
+{
+    struct { struct mm_call open, put[4], close; } o;
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            for (unsigned i = 0; i < 4; i++) {
+                char key[16];
+                snprintf(key, sizeof key, "churn%u", i);
+                o.put[i] = kvt_put(kv, key, 0);
+            }
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    for (int i = 0; i < 4; i++)
+        MM_CHECK_OK(o.put[i], HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
 
 Test(kv_put, writers_replacing_same_keys_leave_whole_values)
 {
     const char *path = kvt_path();
-    struct kv *kv = new_store(path, 16);
-    char key[16];
+    char key[4][16];
 
-    for (unsigned i = 0; i < 4; i++) {
-        snprintf(key, sizeof key, "churn%u", i);
-        MM_EXPECT_OK(kvt_put(kv, key, 0), "kv_put");
-    }
+    for (unsigned i = 0; i < 4; i++)
+        snprintf(key[i], sizeof key[i], "churn%u", i);
+    make_churn_store(path);
     const char *argv[] = { "kvhelper", path, "churn", "4", "500", NULL };
     pid_t a = kvt_spawn(argv, -1, -1), b = kvt_spawn(argv, -1, -1);
     int rca = kvt_wait(a, 15000), rcb = kvt_wait(b, 15000);
-    MM_ASSERT(rca == 0 && rcb == 0, "two programs replacing the same 4 keys at once exited "
-              "%d and %d, expected 0 and 0 (-1: crashed or hung).", rca, rcb);
-    for (unsigned i = 0; i < 4; i++) {
-        unsigned char val[KV_VALUE_MAX];
-        snprintf(key, sizeof key, "churn%u", i);
-        ssize_t n = kv_get(kv, key, val, sizeof val);
-        MM_ASSERT(n >= 0 && kvc_check(key, val, (size_t)n, NULL) == 0, "after two writers "
-                  "replaced the same keys at once, %s is %s.\n  Hint: a replacement holds "
-                  "the process-shared mutex from the lookup to the publication; "
-                  HINT_ENTRIES, key, n < 0 ? "missing" : "a mix of two values");
+    MM_CHECK(rca == 0 && rcb == 0, HINT_ENTRIES("every change holds the process-shared "
+             "mutex"), "two programs replacing the same 4 keys at once exited %d and %d, "
+             "expected 0 and 0 (-1: crashed or hung)%s.", rca, rcb, kvt_helper_said());
+    struct { struct mm_call open, close; struct kvt_val got[4]; size_t count; } o;
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 0, 0);
+        if (kv != NULL) {
+            for (int i = 0; i < 4; i++)
+                o.got[i] = kvt_get(kv, key[i], KV_VALUE_MAX);
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
     }
-    MM_ASSERT(kv_count(kv) == 4, "kv_count is %zu after replacing 4 keys, expected 4.",
-              kv_count(kv));
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    for (int i = 0; i < 4; i++)
+        MM_CHECK(kvt_val_whole(&o.got[i], key[i], NULL), HINT_ENTRIES("a replacement holds "
+                 "the process-shared mutex from the lookup to the publication"), "after two "
+                 "writers replaced the same keys at once, %s is %s.", key[i],
+                 kvt_val_text(&o.got[i], key[i]));
+    MM_CHECK(o.count == 4, HINT_ENTRIES("a replaced key is still one entry"), "kv_count is "
+             "%zu after replacing 4 keys, expected 4.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
 
 Test(kv_put, two_shm_writer_programs_lose_nothing)
 {
     const char *name = kvt_shm_name();
-    kvt_two_writers(name, 1, 1500);
-    MM_EXPECT_OK(kv_unlink(name, KV_SHM), "kv_unlink");
-    MM_END();
+    kvt_two_writers(name, true, 1500);
+    MM_CALL_OK(kv_unlink(name, KV_SHM), HINT(S_SHARING, "kv_unlink with KV_SHM is "
+               "shm_unlink"));
 }
 
 Test(kv_get, erange_at_every_boundary)
 {
     static const size_t lens[] = { 1, 2, 255, 256 };
-    struct kv *kv = new_store(kvt_path(), 16);
-    unsigned char val[KV_VALUE_MAX], buf[KV_VALUE_MAX + 8];
+    const char *path = kvt_path();
+    unsigned char val[4][KV_VALUE_MAX];
+    struct {
+        struct mm_call open, put[4], close;
+        struct kvt_val small[4][2], exact[4];
+    } o;
 
-    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
-        size_t len = lens[i];
-        mm_fill_random(val, len, (unsigned)len);
-        MM_EXPECT_OK(kv_put(kv, "edge", val, len), "kv_put");
-        size_t caps[] = { 0, len - 1 };
-        for (int c = 0; c < 2; c++) {
-            memset(buf, 0x5A, sizeof buf);
-            MM_EXPECT_ERRNO(kv_get(kv, "edge", buf, caps[c]), ERANGE, "cap smaller than "
-                            "the value; see the handout lab3, \"Errors and errno\".");
-            int untouched = 1;
-            for (size_t j = 0; j < sizeof buf; j++)
-                untouched &= buf[j] == 0x5A;
-            MM_ASSERT(untouched, "kv_get(cap %zu) of a %zu-byte value failed with ERANGE "
-                      "but wrote into the buffer.\n  Hint: nothing is copied on ERANGE.",
-                      caps[c], len);
+    for (int i = 0; i < 4; i++)
+        mm_fill_random(val[i], lens[i], (unsigned)lens[i]);
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            for (int i = 0; i < 4; i++) {
+                o.put[i] = MM_CALL(kv_put(kv, "edge", val[i], lens[i]));
+                o.small[i][0] = kvt_get(kv, "edge", 0);
+                o.small[i][1] = kvt_get(kv, "edge", lens[i] - 1);
+                o.exact[i] = kvt_get(kv, "edge", lens[i]);
+            }
+            o.close = MM_CALL(kv_close(kv));
         }
-        ssize_t n = kv_get(kv, "edge", buf, len);
-        MM_ASSERT(n == (ssize_t)len && memcmp(buf, val, len) == 0 && buf[len] == 0x5A,
-                  "kv_get(cap %zu) of a %zu-byte value returned %zd, expected exactly the "
-                  "value.", len, len, n);
     }
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    for (int i = 0; i < 4; i++) {
+        size_t len = lens[i];
+        MM_CHECK_OK(o.put[i], HINT_ENTRIES("kv_put replaces the value"));
+        for (int c = 0; c < 2; c++) {
+            const struct kvt_val *v = &o.small[i][c];
+            MM_CHECK_ERRNO(v->get, ERANGE, HINT(S_ERRNO, "cap smaller than the value"));
+            bool untouched = true;
+            for (size_t j = 0; j < sizeof v->buf; j++)
+                untouched &= v->buf[j] == 0xA5;
+            MM_CHECK(untouched, HINT(S_ERRNO, "nothing is copied on ERANGE"), "kv_get(cap "
+                     "%zu) of a %zu-byte value failed with ERANGE but wrote into the buffer.",
+                     c ? len - 1 : 0, len);
+        }
+        const struct kvt_val *v = &o.exact[i];
+        MM_CHECK(kvt_val_is(v, val[i], len) && (len == KV_VALUE_MAX || v->buf[len] == 0xA5),
+                 HINT_ENTRIES("copy exactly the value's length"), "kv_get(cap %zu) of a "
+                 "%zu-byte value returned %lld, expected exactly the value.", len, len,
+                 v->get.ret);
+    }
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
 
 Test(kv_get, shm_rdonly_reader_never_sees_torn_value)
 {
     const char *name = kvt_shm_name();
-    kvt_torn_readers(name, 1, 800);
-    MM_EXPECT_OK(kv_unlink(name, KV_SHM), "kv_unlink");
-    MM_END();
+    kvt_torn_readers(name, true, 800);
+    MM_CALL_OK(kv_unlink(name, KV_SHM), HINT(S_SHARING, "kv_unlink with KV_SHM is "
+               "shm_unlink"));
 }
 
 Test(kv_get, rdonly_handle_sees_later_puts)
 {
     const char *path = kvt_path();
-    struct kv *kv = new_store(path, 16), *ro;
-    struct kvt_run r;
-    char buf[16];
+    /* kvtool runs while the KV_RDONLY handle is open: the subject starts it. */
+    static struct { struct mm_call open, close, open_ro, close_ro; struct kvt_run put;
+                    struct kvt_val got; } o;
 
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_EXPECT_PTR(ro = kv_open(path, 0, KV_RDONLY), KVT_HINT_OPEN);
-    kvt_run(&r, 5000, "kvtool", path, "put", "late", "arrival", NULL);
-    MM_ASSERT(r.status == 0, "`kvtool STORE put late arrival` exited %d (stderr: %s).",
-              r.status, r.err);
-    ssize_t n = kv_get(ro, "late", buf, sizeof buf);
-    MM_ASSERT(n == 7 && memcmp(buf, "arrival", 7) == 0, "a KV_RDONLY handle opened before "
-              "another program's put returned %zd for the new key, expected 7.\n  Hint: "
-              "MAP_SHARED, also for read-only handles (handout lab3, \"Lock-free readers and "
-              "sequence counters\").", n);
-    MM_EXPECT_OK(kv_close(ro), "kv_close");
-    MM_END();
+    MM_SUBJECT(o) {
+        struct kv *kv, *ro;
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.close = MM_CALL(kv_close(kv));
+            o.open_ro = kvt_open(&ro, path, 0, KV_RDONLY);
+            if (ro != NULL) {
+                kvt_run(&o.put, 5000, "kvtool", path, "put", "late", "arrival", NULL);
+                o.got = kvt_get(ro, "late", 16);
+                o.close_ro = MM_CALL(kv_close(ro));
+            }
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+    MM_CHECK_PTR(o.open_ro, HINT_OPEN);
+    o.put.err[sizeof o.put.err - 1] = '\0';
+    MM_CHECK(o.put.status == 0, HINT(S_SHARING, "kvtool put opens the store and calls "
+             "kv_put"), "`kvtool STORE put late arrival` exited %d (stderr: %s).",
+             o.put.status, o.put.err);
+    MM_CHECK(kvt_val_is(&o.got, "arrival", 7), HINT(S_READERS, "MAP_SHARED, also for "
+             "read-only handles"), "a KV_RDONLY handle opened before another program's put "
+             "returned %lld for the new key, expected 7.", o.got.get.ret);
+    MM_CHECK_OK(o.close_ro, HINT_CLOSE);
 }
 
 Test(kv_del, tombstones_are_reused)
 {
     const char *path = kvt_path();
-    struct kv *kv = new_store(path, 8);
     struct kvt_run r;
-    char key[16];
+    struct { struct mm_call open, put[3][8], del[2][8], close; size_t count; } o;
 
-    for (int round = 0; round < 3; round++) {
-        for (int i = 0; i < 8; i++) {
-            snprintf(key, sizeof key, "r%dk%d", round, i);
-            MM_EXPECT_OK(kvt_put(kv, key, (unsigned)i), "after deleting every key of a full "
-                         "table, new keys must fit in the tombstones; " HINT_ENTRIES);
-        }
-        if (round < 2)
-            for (int i = 0; i < 8; i++) {
-                snprintf(key, sizeof key, "r%dk%d", round, i);
-                MM_EXPECT_OK(kv_del(kv, key), "kv_del");
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        char key[16];
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
+        if (kv != NULL) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 8; i++) {
+                    snprintf(key, sizeof key, "r%dk%d", round, i);
+                    o.put[round][i] = kvt_put(kv, key, (unsigned)i);
+                }
+                if (round < 2)
+                    for (int i = 0; i < 8; i++) {
+                        snprintf(key, sizeof key, "r%dk%d", round, i);
+                        o.del[round][i] = kvt_del(kv, key);
+                    }
             }
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
     }
-    MM_ASSERT(kv_count(kv) == 8, "kv_count is %zu, expected 8.", kv_count(kv));
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 8; i++)
+            MM_CHECK_OK(o.put[round][i], HINT_ENTRIES("after deleting every key of a full "
+                        "table, new keys must fit in the tombstones"));
+        if (round < 2)
+            for (int i = 0; i < 8; i++)
+                MM_CHECK_OK(o.del[round][i], HINT_ENTRIES("kv_del of a key just put"));
+    }
+    MM_CHECK(o.count == 8, HINT_ENTRIES("kv_count is the number of live entries"),
+             "kv_count is %zu, expected 8.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
     kvt_run(&r, 3000, "kvtool", path, "put", "ninth", "v", NULL);
-    MM_ASSERT(r.status == 1 && strstr(r.err, strerror(ENOSPC)), "`kvtool STORE put ninth v` "
-              "on a full table (no tombstone left) %s (stderr: %s), expected ENOSPC.\n  "
-              "Hint: probe each slot at most once; " HINT_ENTRIES,
-              r.status == -1 ? "crashed or did not return within 3 s" : "did not fail",
-              r.err);
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_CHECK(r.status == 1 && strstr(r.err, strerror(ENOSPC)), HINT_ENTRIES("probe each slot "
+             "at most once"), "`kvtool STORE put ninth v` on a full table (no tombstone "
+             "left) %s (stderr: %s), expected ENOSPC.",
+             r.status == -1 ? "crashed or did not return within 3 s" : "did not fail", r.err);
 }
 
 Test(kv_del, delete_by_another_program_is_seen)
 {
     const char *path = kvt_path();
-    struct kv *kv = new_store(path, 16);
-    struct kvt_run r;
-    char buf[8];
+    /* kvtool runs while this handle is open: the subject starts it. */
+    static struct { struct mm_call open, put1, put2, get, close; struct kvt_run del;
+                    struct kvt_val kept; size_t count; } o;
 
-    MM_EXPECT_OK(kv_put(kv, "doomed", "x", 1), "kv_put");
-    MM_EXPECT_OK(kv_put(kv, "kept", "y", 1), "kv_put");
-    kvt_run(&r, 5000, "kvtool", path, "del", "doomed", NULL);
-    MM_ASSERT(r.status == 0, "`kvtool STORE del doomed` exited %d (stderr: %s).", r.status,
-              r.err);
-    MM_EXPECT_ERRNO(kv_get(kv, "doomed", buf, sizeof buf), ENOENT, "another program "
-                    "deleted the key; " HINT_ENTRIES);
-    MM_ASSERT(kv_count(kv) == 1 && kv_get(kv, "kept", buf, sizeof buf) == 1, "after "
-              "another program's delete: kv_count %zu, expected 1 and \"kept\" still there.",
-              kv_count(kv));
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        char buf[8];
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.put1 = MM_CALL(kv_put(kv, "doomed", "x", 1));
+            o.put2 = MM_CALL(kv_put(kv, "kept", "y", 1));
+            kvt_run(&o.del, 5000, "kvtool", path, "del", "doomed", NULL);
+            o.get = MM_CALL(kv_get(kv, "doomed", buf, sizeof buf));
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.kept = kvt_get(kv, "kept", 8);
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put1, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK_OK(o.put2, HINT_ENTRIES("kv_put of a new key"));
+    o.del.err[sizeof o.del.err - 1] = '\0';
+    MM_CHECK(o.del.status == 0, HINT_ENTRIES("kvtool del opens the store and calls kv_del"),
+             "`kvtool STORE del doomed` exited %d (stderr: %s).", o.del.status, o.del.err);
+    MM_CHECK_ERRNO(o.get, ENOENT, HINT_ENTRIES("another program deleted the key"));
+    MM_CHECK(o.count == 1 && kvt_val_is(&o.kept, "y", 1), HINT_ENTRIES("the count lives in "
+             "the shared mapping"), "after another program's delete: kv_count %zu, expected "
+             "1 and \"kept\" still there.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
 
 Test(kv_sync, replaced_value_reaches_the_file)
 {
     const char *path = kvt_path();
-    struct kv *kv = new_store(path, 16), *ro;
     static const char first[] = "first-value-AAAAAAAAAAAA", second[] = "second-value-BBBBBB";
+    struct { struct mm_call open, put1, sync1, put2, sync2, open_ro, sync_ro, close_ro,
+             close; } o;
     size_t len;
 
-    MM_EXPECT_OK(kv_put(kv, "doc", first, sizeof first - 1), "kv_put");
-    MM_EXPECT_OK(kv_sync(kv), "kv_sync (handout lab3, \"Persistence (kv_sync)\")");
-    MM_EXPECT_OK(kv_put(kv, "doc", second, sizeof second - 1), "kv_put");
-    MM_EXPECT_OK(kv_sync(kv), "kv_sync (handout lab3, \"Persistence (kv_sync)\")");
+    MM_SUBJECT(o) {
+        struct kv *kv, *ro;
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.put1 = MM_CALL(kv_put(kv, "doc", first, sizeof first - 1));
+            o.sync1 = MM_CALL(kv_sync(kv));
+            o.put2 = MM_CALL(kv_put(kv, "doc", second, sizeof second - 1));
+            o.sync2 = MM_CALL(kv_sync(kv));
+            o.open_ro = kvt_open(&ro, path, 0, KV_RDONLY);
+            if (ro != NULL) {
+                o.sync_ro = MM_CALL(kv_sync(ro));
+                o.close_ro = MM_CALL(kv_close(ro));
+            }
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put1, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK_OK(o.sync1, HINT(S_SYNC, "kv_sync"));
+    MM_CHECK_OK(o.put2, HINT_ENTRIES("kv_put of an existing key replaces its value"));
+    MM_CHECK_OK(o.sync2, HINT(S_SYNC, "kv_sync"));
     char *file = mm_slurp(path, &len);
-    MM_ASSERT(file != NULL, "could not read the store file back");
-    int has = memmem(file, len, second, sizeof second - 1) != NULL;
+    MM_CHECK(file != NULL, MM_NO_HINT, "test setup: could not read the store file back");
+    bool has = memmem(file, len, second, sizeof second - 1) != NULL;
     free(file);
-    MM_ASSERT(has, "after replacing a value and kv_sync, read(2) of the file does not show "
-              "the new value.\n  Hint: MAP_SHARED and msync(MS_SYNC) (handout lab3, "
-              "\"Persistence (kv_sync)\").");
-    MM_EXPECT_PTR(ro = kv_open(path, 0, KV_RDONLY), KVT_HINT_OPEN);
-    MM_EXPECT_OK(kv_sync(ro), "kv_sync of a KV_RDONLY handle has nothing to write and "
-                 "succeeds");
-    MM_EXPECT_OK(kv_close(ro), "kv_close");
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_CHECK(has, HINT(S_SYNC, "MAP_SHARED and msync(MS_SYNC)"), "after replacing a value "
+             "and kv_sync, read(2) of the file does not show the new value.");
+    MM_CHECK_PTR(o.open_ro, HINT_OPEN);
+    MM_CHECK_OK(o.sync_ro, HINT(S_SYNC, "kv_sync of a KV_RDONLY handle has nothing to write "
+                "and succeeds"));
+    MM_CHECK_OK(o.close_ro, HINT_CLOSE);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
 
-static int count_whole(const char *key, const void *val, size_t len, void *arg)
+#define MANY 40
+
+/* What kv_foreach passed: each visit's key, length and value digest (the first 48). */
+struct many_seen {
+    int calls;
+    struct { char key[KV_KEY_MAX + 1]; size_t len; uint64_t digest; } visit[48];
+};
+
+static int record_many(const char *key, const void *val, size_t len, void *arg)
 {
-    int *n = arg;
-    if (strncmp(key, "many", 4) != 0 || kvc_check(key, val, len, NULL) != 0)
-        return 1000;
-    ++*n;
+    struct many_seen *m = arg;
+    if (m->calls < 48) {
+        snprintf(m->visit[m->calls].key, sizeof m->visit[0].key, "%s", key);
+        m->visit[m->calls].len = len;
+        m->visit[m->calls].digest = mm_digest(val, len);
+    }
+    m->calls++;
     return 0;
 }
 
@@ -225,18 +340,40 @@ Test(kv_foreach, rdonly_handle_visits_every_entry)
 {
     const char *path = kvt_path();
     struct kvt_run r;
-    struct kv *ro;
-    int n = 0;
+    struct { struct mm_call open, foreach, close; struct many_seen m; } o;
 
     kvt_run(&r, 10000, "kvhelper", path, "fill", "64", "many", "0", "40", NULL);
-    MM_ASSERT(r.status == 0, "a program putting 40 keys exited %d (stderr: %s).", r.status,
-              r.err);
-    MM_EXPECT_PTR(ro = kv_open(path, 0, KV_RDONLY), KVT_HINT_OPEN);
-    int rc = kv_foreach(ro, count_whole, &n);
-    MM_ASSERT(rc == 0 && n == 40, "kv_foreach through a KV_RDONLY handle returned %d after "
-              "%d whole entries, expected 0 after 40.\n  Hint: kv_foreach reads like kv_get, "
-              "without the lock (handout lab3, \"Lock-free readers and sequence "
-              "counters\").", rc, n);
-    MM_EXPECT_OK(kv_close(ro), "kv_close");
-    MM_END();
+    MM_CHECK(r.status == 0, HINT_OPEN, "a program putting 40 keys exited %d (stderr: %s).",
+             r.status, r.err);
+    MM_SUBJECT(o) {
+        struct kv *ro;
+        o.open = kvt_open(&ro, path, 0, KV_RDONLY);
+        if (ro != NULL) {
+            o.foreach = MM_CALL(kv_foreach(ro, record_many, &o.m));
+            o.close = MM_CALL(kv_close(ro));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    /* Whole entries "many<i>", each once, compared with the values the program put. */
+    int whole = 0;
+    bool seen[MANY] = { false };
+    for (int c = 0; c < o.m.calls && c < 48; c++) {
+        int i;
+        unsigned char want[KV_VALUE_MAX];
+        char *key = o.m.visit[c].key;
+        key[KV_KEY_MAX] = '\0';
+        if (sscanf(key, "many%d", &i) != 1 || i < 0 || i >= MANY || seen[i])
+            continue;
+        char name[16];
+        snprintf(name, sizeof name, "many%d", i);
+        size_t len = kvc_make(name, (uint32_t)i, want);
+        if (strcmp(key, name) == 0 && o.m.visit[c].len == len &&
+            o.m.visit[c].digest == mm_digest(want, len))
+            seen[i] = true, whole++;
+    }
+    MM_CHECK(o.foreach.ret == 0 && whole == MANY && o.m.calls == MANY, HINT(S_READERS,
+             "kv_foreach reads like kv_get, without the lock"), "kv_foreach through a "
+             "KV_RDONLY handle returned %lld after %d calls with %d whole entries, expected 0 "
+             "after 40 whole entries.", o.foreach.ret, o.m.calls, whole);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }

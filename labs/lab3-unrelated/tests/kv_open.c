@@ -1,63 +1,70 @@
 /* kv_open.c - public tests of kv_open: creating and reopening a store, four programs
  * creating one at the same moment, and the errno of every way opening can fail.
+ * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself.
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_open/..'. */
 #include "lab3_util.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 MM_SUITE(kv_open, 30);
 
-#define HINT_CREATE "create with O_CREAT | O_EXCL, ftruncate to the full size, then " \
-    "initialise (handout lab3, \"Opening and creating a store (kv_open)\")."
-#define HINT_ERRORS "see the handout lab3, \"Errors and errno\"."
+#define HINT_CREATE HINT(S_OPEN, "create with O_CREAT | O_EXCL, ftruncate to the full size, " \
+                         "then initialise")
 
 Test(kv_open, create_then_reopen_keeps_data)
 {
     const char *path = kvt_path();
-    struct kv *kv;
-    char buf[16];
+    struct { struct mm_call create, put, close, reopen, reclose; struct kvt_val got; } o;
 
-    MM_EXPECT_PTR(kv = kv_open(path, 16, KV_CREATE), HINT_CREATE);
-    MM_EXPECT_OK(kv_put(kv, "lang", "C11", 3), HINT_CREATE);
-    MM_EXPECT_OK(kv_close(kv), "kv_close unmaps and closes.");
-    MM_EXPECT_PTR(kv = kv_open(path, 0, 0), "an existing store opens without KV_CREATE; "
-                  KVT_HINT_OPEN);
-    ssize_t n = kv_get(kv, "lang", buf, sizeof buf);
-    MM_ASSERT(n == 3 && memcmp(buf, "C11", 3) == 0, "after reopening, kv_get(\"lang\") "
-              "returned %zd, expected 3 (\"C11\").\n  Hint: the data must live in the "
-              "MAP_SHARED mapping of the file (handout lab3, \"Store layout\").", n);
-    MM_EXPECT_OK(kv_close(kv), "kv_close unmaps and closes.");
-    MM_END();
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.create = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "lang", "C11", 3));
+            o.close = MM_CALL(kv_close(kv));
+            o.reopen = kvt_open(&kv, path, 0, 0);
+            if (kv != NULL) {
+                o.got = kvt_get(kv, "lang", 16);
+                o.reclose = MM_CALL(kv_close(kv));
+            }
+        }
+    }
+    MM_CHECK_PTR(o.create, HINT_CREATE);
+    MM_CHECK_OK(o.put, HINT_CREATE);
+    MM_CHECK_OK(o.close, HINT(S_OPEN, "kv_close unmaps and closes"));
+    MM_CHECK_PTR(o.reopen, HINT(S_OPEN, "an existing store opens without KV_CREATE"));
+    MM_CHECK(kvt_val_is(&o.got, "C11", 3), HINT(S_LAYOUT, "the data must live in the "
+             "MAP_SHARED mapping of the file"), "after reopening, kv_get(\"lang\") returned "
+             "%lld, expected 3 (\"C11\").", o.got.get.ret);
+    MM_CHECK_OK(o.reclose, HINT(S_OPEN, "kv_close unmaps and closes"));
 }
 
 Test(kv_open, missing_without_create_gives_ENOENT)
 {
-    MM_EXPECT_NULL_ERRNO(kv_open(kvt_path(), 16, 0), ENOENT,
-                         "without KV_CREATE a missing store is an error; " HINT_ERRORS);
-    MM_END();
+    const char *path = kvt_path();
+    MM_CALL_NULL_ERRNO(kv_open(path, 16, 0), ENOENT,
+                       HINT(S_ERRNO, "without KV_CREATE a missing store is an error"));
 }
 
 Test(kv_open, nslots_zero_gives_EINVAL)
 {
     const char *path = kvt_path();
-    MM_EXPECT_NULL_ERRNO(kv_open(path, 0, KV_CREATE), EINVAL,
-                         "a new store needs at least one slot; " HINT_ERRORS);
-    MM_ASSERT(access(path, F_OK) == -1, "kv_open(path, 0, KV_CREATE) failed but left a file "
-              "behind.\n  Hint: check nslots before creating anything (handout lab3, "
-              "\"Errors and errno\").");
-    MM_END();
+    MM_CALL_NULL_ERRNO(kv_open(path, 0, KV_CREATE), EINVAL,
+                       HINT(S_ERRNO, "a new store needs at least one slot"));
+    MM_CHECK(!kvt_exists(path), HINT(S_ERRNO, "check nslots before creating anything"),
+             "kv_open(path, 0, KV_CREATE) failed but left a file behind.");
 }
 
 Test(kv_open, shm_name_without_slash_gives_EINVAL)
 {
     const char *name = kvt_shm_name();      /* "/mmtest-kv-...": removed at the end */
-    MM_EXPECT_NULL_ERRNO(kv_open(name + 1, 16, KV_CREATE | KV_SHM), EINVAL,
-                         "a POSIX shared-memory name starts with '/'; " HINT_ERRORS);
-    MM_ASSERT(!kvt_shm_exists(name), "kv_open failed but created /dev/shm%s.\n  Hint: check "
-              "the name before calling shm_open.", name);
-    MM_END();
+    MM_CALL_NULL_ERRNO(kv_open(name + 1, 16, KV_CREATE | KV_SHM), EINVAL,
+                       HINT(S_ERRNO, "a POSIX shared-memory name starts with '/'"));
+    MM_CHECK(!kvt_shm_exists(name), HINT(S_ERRNO, "check the name before calling shm_open"),
+             "kv_open failed but created /dev/shm%s.", name);
 }
 
 Test(kv_open, text_file_is_not_a_store_gives_EINVAL)
@@ -66,55 +73,53 @@ Test(kv_open, text_file_is_not_a_store_gives_EINVAL)
     for (size_t i = 0; i < sizeof text; i++)
         text[i] = "the quick brown fox jumps over the lazy dog\n"[i % 44];
     const char *path = mm_tmpfile(text, sizeof text);
-    MM_EXPECT_NULL_ERRNO(kv_open(path, 16, KV_CREATE), EINVAL,
-                         "an existing file without KV_MAGIC is not a store, even with "
-                         "KV_CREATE; check the magic (handout lab3, \"Store layout\").");
+    MM_CALL_NULL_ERRNO(kv_open(path, 16, KV_CREATE), EINVAL,
+                       HINT(S_LAYOUT, "an existing file without KV_MAGIC is not a store, even "
+                            "with KV_CREATE; check the magic"));
     size_t len;
     char *after = mm_slurp(path, &len);
-    MM_ASSERT(after && len == sizeof text && memcmp(after, text, len) == 0,
-              "kv_open changed a file that is not a store.\n  Hint: never ftruncate or "
-              "write a file you did not create (handout lab3, \"Opening and creating a "
-              "store (kv_open)\").");
+    bool same = after && len == sizeof text && memcmp(after, text, len) == 0;
     free(after);
-    MM_END();
+    MM_CHECK(same, HINT(S_OPEN, "never ftruncate or write a file you did not create"),
+             "kv_open changed a file that is not a store.");
 }
 
 Test(kv_open, short_file_gives_EINVAL_not_SIGBUS)
 {
     static const unsigned char one[1] = { 'K' };
     const unsigned int prefix[2] = { KV_MAGIC, KV_VERSION };
+    const char *onefile = mm_tmpfile(one, sizeof one);
+    const char *prefixfile = mm_tmpfile(prefix, sizeof prefix);
 
-    MM_EXPECT_NULL_ERRNO(kv_open(mm_tmpfile(one, sizeof one), 0, 0), EINVAL,
-                         "a 1-byte file is shorter than any header; check its size with "
-                         "fstat before mapping (handout lab3, \"Store layout\").");
-    MM_EXPECT_NULL_ERRNO(kv_open(mm_tmpfile(prefix, sizeof prefix), 0, KV_RDONLY), EINVAL,
-                         "a file holding only KV_MAGIC and KV_VERSION is shorter than the "
-                         "header: compare st_size with the header size before reading it "
-                         "(primer, \"SIGBUS and SIGSEGV\").");
-    MM_END();
+    MM_CALL_NULL_ERRNO(kv_open(onefile, 0, 0), EINVAL,
+                       HINT(S_LAYOUT, "a 1-byte file is shorter than any header; check its "
+                            "size with fstat before mapping"));
+    MM_CALL_NULL_ERRNO(kv_open(prefixfile, 0, KV_RDONLY), EINVAL,
+                       HINT(S_LAYOUT, "a file holding only KV_MAGIC and KV_VERSION is shorter "
+                            "than the header: compare st_size with the header size before "
+                            "reading it (primer, \"SIGBUS and SIGSEGV\")"));
 }
 
 Test(kv_open, directory_gives_EISDIR)
 {
-    MM_EXPECT_NULL_ERRNO(kv_open(mm_tmpdir(), 16, 0), EISDIR,
-                         "open(dir, O_RDWR) says EISDIR: pass it through; " HINT_ERRORS);
-    MM_EXPECT_NULL_ERRNO(kv_open(mm_tmpdir(), 16, KV_CREATE), EISDIR,
-                         "KV_CREATE on an existing directory: still EISDIR; " HINT_ERRORS);
-    MM_END();
+    const char *dir = mm_tmpdir(), *dir2 = mm_tmpdir();
+    MM_CALL_NULL_ERRNO(kv_open(dir, 16, 0), EISDIR,
+                       HINT(S_ERRNO, "open(dir, O_RDWR) says EISDIR: pass it through"));
+    MM_CALL_NULL_ERRNO(kv_open(dir2, 16, KV_CREATE), EISDIR,
+                       HINT(S_ERRNO, "KV_CREATE on an existing directory: still EISDIR"));
 }
 
 Test(kv_open, directory_rdonly_gives_ENODEV)
 {
-    MM_EXPECT_NULL_ERRNO(kv_open(mm_tmpdir(), 0, KV_RDONLY), ENODEV,
-                         "a directory opens O_RDONLY but cannot be mapped: ENODEV, as mmap "
-                         "says (check S_ISREG after fstat); " HINT_ERRORS);
-    MM_END();
+    const char *dir = mm_tmpdir();
+    MM_CALL_NULL_ERRNO(kv_open(dir, 0, KV_RDONLY), ENODEV,
+                       HINT(S_ERRNO, "a directory opens O_RDONLY but cannot be mapped: "
+                            "ENODEV, as mmap says (check S_ISREG after fstat)"));
 }
 
 Test(kv_open, four_programs_create_at_once)
 {
-    kvt_create_race(kvt_path(), 0, 8);
-    MM_END();
+    kvt_create_race(kvt_path(), false, 8);
 }
 
 Test(kv_open, store_outlives_every_program)
@@ -123,18 +128,25 @@ Test(kv_open, store_outlives_every_program)
     struct kvt_run r;
 
     kvt_run(&r, 10000, "kvhelper", path, "fill", "128", "persist-", "0", "50", NULL);
-    MM_ASSERT(r.status == 0, "a program creating the store and putting 50 keys exited %d "
-              "(stderr: %s).\n  Hint: " KVT_HINT_OPEN, r.status, r.err);
+    MM_CHECK(r.status == 0, HINT_OPEN, "a program creating the store and putting 50 keys "
+             "exited %d (stderr: %s).", r.status, r.err);
     kvt_run(&r, 10000, "kvhelper", path, "check", "persist-", "0", "50", NULL);
-    MM_ASSERT(r.status == 0, "a program started after the writer had exited could not read "
-              "its 50 keys back (exit %d): %s  Hint: the store lives in the file, mapped "
-              "MAP_SHARED (handout lab3, \"Background: sharing by name\").", r.status, r.err);
-    struct kv *kv;
-    MM_EXPECT_PTR(kv = kv_open(path, 0, KV_RDONLY), KVT_HINT_OPEN);
-    MM_ASSERT(kv_count(kv) == 50, "kv_count is %zu in a store holding 50 keys.",
-              kv_count(kv));
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_CHECK(r.status == 0, HINT(S_SHARING, "the store lives in the file, mapped "
+             "MAP_SHARED"), "a program started after the writer had exited could not read "
+             "its 50 keys back (exit %d): %s", r.status, r.err);
+    struct { struct mm_call open, close; size_t count; } o;
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 0, KV_RDONLY);
+        if (kv != NULL) {
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK(o.count == 50, HINT(S_ENTRIES, "kv_count is the number of live entries"),
+             "kv_count is %zu in a store holding 50 keys.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
 
 /* Plays a creator that has won O_EXCL but is slow to initialise: the store file exists,
@@ -143,25 +155,37 @@ Test(kv_open, store_outlives_every_program)
 Test(kv_open, opener_waits_for_a_slow_creator)
 {
     const char *path = kvt_path(), *model = kvt_path();
-    struct kv *kv;
     int go[2], ready[2];
     size_t len;
 
-    MM_EXPECT_PTR(kv = kv_open(model, 64, KV_CREATE), KVT_HINT_OPEN);
-    MM_EXPECT_OK(kvt_put(kv, "early", 1), "kv_put");
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
+    struct { struct mm_call open, put, close; } made;
+    MM_SUBJECT(made) {
+        struct kv *kv;
+        made.open = kvt_open(&kv, model, 64, KV_CREATE);
+        if (kv != NULL) {
+            made.put = kvt_put(kv, "early", 1);
+            made.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(made.open, HINT_OPEN);
+    MM_CHECK_OK(made.put, HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK_OK(made.close, HINT_CLOSE);
     char *image = mm_slurp(model, &len);
     long page = sysconf(_SC_PAGESIZE);
-    MM_ASSERT(image != NULL && len > (size_t)page, "could not read a store file back");
+    MM_CHECK(image != NULL && len > (size_t)page, HINT(S_OPEN, "a store with 64 slots is "
+             "more than a page long: ftruncate it to its full size"), "the store file is %zu "
+             "bytes long.", image ? len : 0);
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    MM_ASSERT(fd != -1, "could not create %s", path);
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: could not create %s", path);
 
-    MM_ASSERT(pipe2(go, O_CLOEXEC) == 0 && pipe2(ready, O_CLOEXEC) == 0, "pipe2 failed");
-    const char *argv[] = { "kvhelper", path, "create", "64", "late", NULL };
+    MM_CHECK(pipe2(go, O_CLOEXEC) == 0 && pipe2(ready, O_CLOEXEC) == 0, MM_NO_HINT,
+             "test setup: pipe2 failed");
+    const char *argv[] = { "kvhelper", "--sync", path, "create", "64", "late", NULL };
     pid_t pid = kvt_spawn(argv, go[0], ready[1]);
     close(go[0]), close(ready[1]);
+    struct pollfd p = { ready[0], POLLIN, 0 };
     char c;
-    int started = read(ready[0], &c, 1) == 1;
+    int started = poll(&p, 1, 10000) == 1 && read(ready[0], &c, 1) == 1;
     close(ready[0]);
     close(go[1]);                       /* the program calls kv_open now... */
     kvt_sleep_ms(200);                  /* ...and must still be waiting 200 ms later */
@@ -170,22 +194,121 @@ Test(kv_open, opener_waits_for_a_slow_creator)
                   pwrite(fd, image, (size_t)page, 0) == page;
     close(fd);
     free(image);
-    MM_ASSERT(started && written, "could not start the program or write the store file");
+    MM_CHECK(started && written, MM_NO_HINT, "test setup: could not start the program or "
+             "write the store file");
     int rc = kvt_wait(pid, 10000);
-    MM_ASSERT(rc == 0, "a program opening, with KV_CREATE, a store whose creator needed 200 ms "
-              "to initialise it %s.\n  Hint: when O_CREAT | O_EXCL fails with EEXIST, "
-              "another process is creating the store: wait (at most 2 s) until it is as long "
-              "as the header and says ready (handout lab3, \"Opening and creating a store "
-              "(kv_open)\").", rc == -1 ? "crashed or hung" : "failed");
-    MM_EXPECT_PTR(kv = kv_open(path, 0, KV_RDONLY), KVT_HINT_OPEN);
-    unsigned char val[KV_VALUE_MAX];
-    ssize_t n_late = kv_get(kv, "late", val, sizeof val);
-    ssize_t n_early = kv_get(kv, "early", val, sizeof val);
-    MM_ASSERT(n_late > 0 && n_early > 0, "after the slow creator finished, the key put by "
-              "the waiting program is %s and the creator's key is %s.\n  Hint: only the "
-              "process whose O_CREAT | O_EXCL succeeded initialises; an existing empty file "
-              "is somebody else's creation in progress.", n_late > 0 ? "there" : "missing",
-              n_early > 0 ? "there" : "missing");
-    MM_EXPECT_OK(kv_close(kv), "kv_close");
-    MM_END();
+    MM_CHECK(rc == 0, HINT(S_OPEN, "when O_CREAT | O_EXCL fails with EEXIST, another process "
+             "is creating the store: wait (at most 2 s) until it is as long as the header and "
+             "says ready"), "a program opening, with KV_CREATE, a store whose creator needed "
+             "200 ms to initialise it %s%s.", rc == -1 ? "crashed or hung" : "failed",
+             kvt_helper_said());
+
+    struct { struct mm_call open, close; struct kvt_val late, early; } o;
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 0, KV_RDONLY);
+        if (kv != NULL) {
+            o.late = kvt_get(kv, "late", KV_VALUE_MAX);
+            o.early = kvt_get(kv, "early", KV_VALUE_MAX);
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    bool late = kvt_val_whole(&o.late, "late", NULL), early = kvt_val_whole(&o.early, "early",
+                                                                             NULL);
+    MM_CHECK(late && early, HINT(S_OPEN, "only the process whose O_CREAT | O_EXCL succeeded "
+             "initialises; an existing empty file is somebody else's creation in progress"),
+             "after the slow creator finished, the key put by the waiting program is %s and "
+             "the creator's key is %s.", late ? "there" : "missing or wrong",
+             early ? "there" : "missing or wrong");
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+Test(kv_open, null_name_gives_EINVAL)
+{
+    struct { struct mm_call create, rdonly_shm; } o;
+
+    /* MM_CALL here, not MM_CALL_NULL_ERRNO: its text would show NULL expanded. */
+    MM_SUBJECT(o) {
+        o.create = MM_CALL(kv_open(NULL, 16, KV_CREATE));
+        o.rdonly_shm = MM_CALL(kv_open(NULL, 0, KV_RDONLY | KV_SHM));
+    }
+    MM_CHECK_NULL_ERRNO(o.create, EINVAL, HINT(S_ERRNO, "check name == NULL before anything "
+                        "else"));
+    MM_CHECK_NULL_ERRNO(o.rdonly_shm, EINVAL, HINT(S_ERRNO, "check name == NULL before "
+                        "anything else"));
+}
+
+/* Slot counts whose store size does not fit in a size_t for any layout (a slot holds at
+ * least a key and a value, 320 bytes): the multiplication wraps around. */
+Test(kv_open, overflowing_nslots_gives_EINVAL_and_no_file)
+{
+    static const struct { size_t n; const char *text; } huge[] = {
+        { SIZE_MAX, "kv_open(path, SIZE_MAX, KV_CREATE)" },
+        { SIZE_MAX / 2 + 1, "kv_open(path, SIZE_MAX / 2 + 1, KV_CREATE)" },
+        { (size_t)1 << 62, "kv_open(path, 1 << 62, KV_CREATE)" },
+        { (size_t)1 << 58, "kv_open(path, 1 << 58, KV_CREATE)" },
+    };
+    enum { N = sizeof huge / sizeof huge[0] };
+    const char *path = kvt_path();
+    struct { struct mm_call open[N]; bool left[N]; } o;
+
+    MM_SUBJECT(o) {
+        for (int i = 0; i < N; i++) {
+            struct kv *kv;
+            o.open[i] = MM_CALL_AS(huge[i].text, kv = kv_open(path, huge[i].n, KV_CREATE));
+            if (kv != NULL)
+                kv_close(kv);
+            o.left[i] = kvt_exists(path);
+            unlink(path);                   /* each call on its own */
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        MM_CHECK_NULL_ERRNO(o.open[i], EINVAL, HINT(S_ERRNO, "the size of nslots slots plus "
+                            "the header must not overflow: check nslots against "
+                            "(SIZE_MAX - header size) / slot size before multiplying"));
+        MM_CHECK(!o.left[i], HINT(S_ERRNO, "a failed create removes the file it created"),
+                 "%s failed but left a file behind.", huge[i].text);
+    }
+}
+
+/* A creator that won O_CREAT | O_EXCL and never finished: the file stays empty. Every open,
+ * not only KV_CREATE's, waits for it about 2 s (not 2 ms, not forever), then gives up with
+ * EINVAL. */
+Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
+{
+    static const struct { int flags; const char *text; } opens[] = {
+        { KV_RDONLY, "kv_open(path, 0, KV_RDONLY)" },
+        { KV_CREATE, "kv_open(path, 16, KV_CREATE)" },
+    };
+    const char *path = kvt_path();
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    MM_CHECK(fd != -1, MM_NO_HINT, "test setup: could not create %s", path);
+    close(fd);
+
+    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
+        struct mm_call c;
+        long long start = kvt_now_ms();
+        MM_SUBJECT_WITH(c, .timeout_ms = 8000, .may_die = true) {
+            struct kv *kv;
+            c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
+                                                                                       : 0,
+                                                        opens[i].flags));
+            if (kv != NULL)
+                kv_close(kv);
+        }
+        long long took = kvt_now_ms() - start;
+        kvt_check_returned(8000, HINT(S_OPEN, "wait for a creator at most 2 s, then give up"),
+                           opens[i].text);
+        MM_CHECK_NULL_ERRNO(c, EINVAL, HINT(S_OPEN, "a store that is still not ready after "
+                            "2 s is not a store"));
+        MM_CHECK(took >= 1900 && took <= 5000, HINT(S_OPEN, "wait until a deadline 2 s ahead "
+                 "on the clock (CLOCK_MONOTONIC), polling with a short sleep"), "%s of a store "
+                 "whose creator never finished gave up after %lld ms, expected about 2000 ms.",
+                 opens[i].text, took);
+        struct stat sb;
+        MM_CHECK(stat(path, &sb) == 0 && sb.st_size == 0, HINT(S_OPEN, "only the process "
+                 "whose O_CREAT | O_EXCL succeeded initialises"), "%s changed a store file "
+                 "another process was creating.", opens[i].text);
+    }
 }

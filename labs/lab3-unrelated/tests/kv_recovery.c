@@ -7,6 +7,5 @@ MM_SUITE(kv_recovery, 60);
 
 Test(kv_recovery, killed_writer_leaves_store_usable)
 {
-    kvt_crash_loop(kvt_path(), 0, 30);
-    MM_END();
+    kvt_crash_loop(kvt_path(), false, 30);
 }

@@ -1,32 +1,37 @@
 /* kvhelper.c - the other party in the Lab 3 tests: a separately started program that opens
  * the same store by name (never a forked copy sharing the test's mapping) and writes or
  * checks self-checking values (kvcheck.h). Exit 0 = done, 1 = a check failed (stderr says
- * which), 2 = usage. The tests start it; by hand: kvhelper /tmp/s fill 64 k 0 10 */
+ * which), 2 = usage. The tests start it sealed (mm_spawn), which gives it only its standard
+ * input and output: with --sync they are the pipes that start programs together.
+ * By hand: kvhelper /tmp/s fill 64 k 0 10 */
 #include "kvstore.h"
 #include "../kvcheck.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define GO_FD    3      /* optional: block until EOF on it before starting */
-#define READY_FD 4      /* optional: write one byte on it once the store is open */
+/* With --sync: write one byte on standard output once the store is open (a creator: just
+ * before kv_open), then block until EOF on standard input before going on. */
+#define READY_FD 1
+#define GO_FD    0
 
 static const char usage[] =
-    "usage: kvhelper [--shm] STORE fill NSLOTS PREFIX FIRST COUNT | check PREFIX FIRST COUNT |\n"
-    "                create NSLOTS KEY | churn NKEYS MILLIS | crash NKEYS | verify\n";
+    "usage: kvhelper [--shm] [--sync] STORE fill NSLOTS PREFIX FIRST COUNT |\n"
+    "                check PREFIX FIRST COUNT | create NSLOTS KEY | churn NKEYS MILLIS |\n"
+    "                crash NKEYS | verify\n";
 
 static const char *store;
-static int shm_flag;
+static int shm_flag, sync_flag;
 
 static int fail(const char *what, const char *key, int err)
 {
-    fprintf(stderr, "kvhelper: %s: %s %s: %s (%s)\n", store, what, key ? key : "",
-            err ? strerrorname_np(err) : "bad value", err ? strerror(err) : "torn or wrong");
+    fprintf(stderr, "kvhelper: %s: %s%s%s: %s (%s)\n", store, what, key && *key ? " " : "",
+            key ? key : "", err ? strerrorname_np(err) : "bad value",
+            err ? strerror(err) : "torn or wrong");
     return 1;
 }
 
@@ -39,14 +44,14 @@ static long long now_ms(void)
 
 static void signal_ready(void)
 {
-    if (fcntl(READY_FD, F_GETFD) != -1 && write(READY_FD, "r", 1) != 1)
+    if (sync_flag && write(READY_FD, "r", 1) != 1)
         _exit(1);
 }
 
 static void wait_go(void)
 {
     char c;
-    if (fcntl(GO_FD, F_GETFD) != -1)
+    if (sync_flag)
         while (read(GO_FD, &c, 1) > 0)
             ;
 }
@@ -228,6 +233,8 @@ int main(int argc, char **argv)
 
     if (i < argc && strcmp(argv[i], "--shm") == 0)
         shm_flag = KV_SHM, i++;
+    if (i < argc && strcmp(argv[i], "--sync") == 0)
+        sync_flag = 1, i++;
     if (argc - i < 2) {
         fputs(usage, stderr);
         return 2;
@@ -242,14 +249,16 @@ int main(int argc, char **argv)
         flags |= KV_CREATE;
     if (strcmp(cmd, "check") == 0)
         flags |= KV_RDONLY;
-    /* With a go pipe: creators start together before kv_open, the others after it. */
-    int create = strcmp(cmd, "create") == 0, go = fcntl(GO_FD, F_GETFD) != -1;
-    if (go && create)
+    /* With --sync: creators start together before kv_open, the others after it; churn
+     * and crash say ready themselves, once their values are made. */
+    int create = strcmp(cmd, "create") == 0;
+    int own_ready = strcmp(cmd, "churn") == 0 || strcmp(cmd, "crash") == 0;
+    if (create)
         signal_ready(), wait_go();
     struct kv *kv = kv_open(store, nslots, flags);
     if (kv == NULL)
         return fail("kv_open", "", errno);
-    if (go && !create)
+    if (!create && !own_ready)
         signal_ready(), wait_go();
     int status = run(kv, argv + i + 1, argc - i - 1);
     if (kv_close(kv) == -1 && status == 0)
