@@ -7,9 +7,6 @@
 
 /* The suites (init, fini, timeout) are declared once, in the public test files. */
 
-
-MM_SUITE(counter_free, 20);
-
 #define H_SHARED HINT(S_COUNTER, "put the counter in shared memory")
 
 /* The counter a subject made, as a pointer (NULL if counter_new failed). */

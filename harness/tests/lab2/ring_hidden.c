@@ -10,8 +10,6 @@
 #include <sys/resource.h>
 
 /* ring_new, ring_send, ring_recv and ring are declared in the public test files. */
-MM_SUITE(ring_close, 30);
-MM_SUITE(ring_free, 20);
 
 #define H_NEW HINT(S_RING, "map the ring with shared_anon and initialise its mutex and " \
                    "condition variables with PTHREAD_PROCESS_SHARED")

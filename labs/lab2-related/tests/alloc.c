@@ -6,11 +6,6 @@
 
 #include <fcntl.h>
 
-MM_SUITE(shared_anon, 20);
-MM_SUITE(shared_devzero, 20);
-MM_SUITE(private_anon, 20);
-MM_SUITE(shared_free, 20);
-
 #define H_SHARED HINT(S_ALLOC, "map with MAP_SHARED | MAP_ANONYMOUS before fork(), so parent " \
                       "and child use the same pages")
 #define H_PRIVATE HINT(S_ALLOC, "MAP_PRIVATE | MAP_ANONYMOUS gives each process its own "  \

@@ -4,8 +4,6 @@
  * Run: make test (or ./build/run --filter 'counter_add/[a-z]*'). */
 #include "lab2_util.h"
 
-MM_SUITE(counter_add, 30);
-
 #define H_NEW HINT(S_COUNTER, "put the counter in shared_anon memory, not malloc: malloc'd " \
                    "memory is private to each process after fork")
 

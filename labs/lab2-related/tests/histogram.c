@@ -6,8 +6,6 @@
 
 #include <fcntl.h>
 
-MM_SUITE(parallel_histogram, 30);
-
 #define H_SLICES HINT(S_HIST, "worker i of n counts [i*len/n, (i+1)*len/n): the last slice " \
                       "must end at len, remainder included")
 #define H_SHARED_TABLE HINT(S_HIST, "the workers' counts must be in memory mapped MAP_SHARED " \

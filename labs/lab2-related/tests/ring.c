@@ -4,11 +4,6 @@
  * Run: make test (or ./build/run --filter 'ring_send/[a-z]*'). */
 #include "lab2_util.h"
 
-MM_SUITE(ring_new, 20);
-MM_SUITE(ring_send, 30);
-MM_SUITE(ring_recv, 30);
-MM_SUITE(ring, 60);
-
 #define H_NEW HINT(S_RING, "map the ring with shared_anon and initialise its mutex and "  \
                    "condition variables with PTHREAD_PROCESS_SHARED")
 #define H_PSHARED HINT(S_RING, "the mutex and both condition variables need "             \

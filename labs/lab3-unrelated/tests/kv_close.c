@@ -4,8 +4,6 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_close/..'. */
 #include "lab3_util.h"
 
-MM_SUITE(kv_close, 30);
-
 #define HINT_LEAK HINT(S_ERRNO, "kv_close must munmap and close what kv_open made; a " \
                        "failing kv_open undoes what it did")
 

@@ -4,8 +4,6 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_del/..'. */
 #include "lab3_util.h"
 
-MM_SUITE(kv_del, 30);
-
 #define HINT_DEL HINT(S_ENTRIES, "see how kv_del works")
 
 Test(kv_del, deleted_key_gives_ENOENT)

@@ -3,8 +3,6 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_foreach/..'. */
 #include "lab3_util.h"
 
-MM_SUITE(kv_foreach, 30);
-
 #define HINT_FOREACH(text) HINT(S_ENTRIES, text)
 #define MAX_VISITS 24
 

@@ -4,8 +4,6 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_get/..'. */
 #include "lab3_util.h"
 
-MM_SUITE(kv_get, 30);
-
 #define HINT_GET(text) HINT(S_ENTRIES, text)
 
 Test(kv_get, small_buffer_gives_ERANGE_and_copies_nothing)

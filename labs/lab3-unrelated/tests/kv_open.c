@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-MM_SUITE(kv_open, 30);
-
 #define HINT_CREATE HINT(S_OPEN, "create with O_CREAT | O_EXCL, ftruncate to the full size, " \
                          "then initialise")
 

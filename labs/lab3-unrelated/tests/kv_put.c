@@ -6,8 +6,6 @@
 
 #include <unistd.h>
 
-MM_SUITE(kv_put, 30);
-
 #define HINT_PUT(text) HINT(S_ENTRIES, text)
 
 Test(kv_put, value_is_seen_by_a_later_program)

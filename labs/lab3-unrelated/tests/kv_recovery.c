@@ -3,8 +3,6 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_recovery/..'. */
 #include "lab3_util.h"
 
-MM_SUITE(kv_recovery, 60);
-
 Test(kv_recovery, killed_writer_leaves_store_usable)
 {
     kvt_crash_loop(kvt_path(), false, 30);

@@ -4,8 +4,6 @@
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_sync/..'. */
 #include "lab3_util.h"
 
-MM_SUITE(kv_sync, 30);
-
 Test(kv_sync, synced_bytes_are_in_the_file)
 {
     const char *path = kvt_path();

@@ -8,8 +8,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-MM_SUITE(kv_unlink, 30);
-
 #define HINT_SHM HINT(S_SHARING, "with KV_SHM use shm_open/shm_unlink instead of open/unlink")
 
 Test(kv_unlink, shm_store_round_trip_and_unlink)
