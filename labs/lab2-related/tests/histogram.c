@@ -203,11 +203,11 @@ Test(parallel_histogram, workers_count_not_the_caller)
              "unmap or remap it"), "after parallel_histogram(data, %zu, 4, hist) the input "
              "mapping was gone.", len);
     MM_CHECK(o.rss_after_kb * 1024 <= (long)len / 8, HINT(S_HIST, "the workers must read and "
-             "count the bytes, each its own slice; the caller only forks, waits and adds up "
-             "the workers' rows"), "parallel_histogram(data, %zu, 4, hist) on a fresh file "
+             "count the bytes, each its own slice (they inherit data through fork: nothing "
+             "needs copying); the caller only forks, waits and adds up the workers' rows"), "parallel_histogram(data, %zu, 4, hist) on a fresh file "
              "mapping: the calling process itself has %ld kB of the %zu kB input in its page "
              "table (at most %zu kB allowed; pages only the workers read do not count): the "
-             "caller read the data instead of leaving the counting to the worker processes.",
+             "caller read or copied the data instead of leaving it to the worker processes.",
              len, o.rss_after_kb, len / 1024, len / 8 / 1024);
     free(data);
 }
