@@ -318,9 +318,10 @@ Test(ring, failed_calls_leave_the_ring_usable)
     for (int i = 0; i < NSTEPS; i++) {
         MM_CHECK(o.done > i, HINT(S_RING, "every path out of a ring function that took the "
                  "lock unlocks it, error paths included"), "on a 64-byte ring, %s did not "
-                 "return within 5 s%s%s%s.", steps[i].text, i ? " after " : "",
+                 "return within 5 s%s%s%s.", steps[i].text, i ? ", right after " : "",
                  i ? steps[i - 1].text : "", i && steps[i - 1].ret == -1 ?
-                 " had failed (as it should): did that failure leave the lock held?" : "");
+                 " had failed (as it should): a failure that leaves the lock held blocks "
+                 "every later call" : "");
         MM_CHECK(o.ret[i] == steps[i].ret && o.err[i] == steps[i].err, HINT(S_RING, "see "
                  "shared.h: EMSGSIZE for a message that never fits or a cap too small (also "
                  "0), EPIPE after ring_close, queued messages still delivered, then 0"),

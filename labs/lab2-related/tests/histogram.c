@@ -154,13 +154,18 @@ Test(parallel_histogram, workers_exit_instead_of_returning)
     struct hist_seen o;
 
     /* A worker that returned runs the rest of this block as a second copy of the caller;
-     * the subject notices it at the block's end and fails the test, naming it. */
-    MM_SUBJECT(o) {
+     * the subject counts it at the block's end (mm_outcome()->strays). */
+    MM_SUBJECT_WITH(o, .may_die = true) {
         hist_observe(&o, data, len, 3);
         /* Let any such process (and whatever it forked) finish before the block ends. */
         for (long end = now_ms() + 2000; mm_count_children() > 0 && now_ms() < end; )
             sleep_ms(5);
     }
+    const struct mm_outcome *out = mm_outcome();
+    MM_CHECK(out->strays == 0, HINT(S_PROC, "every worker must end with _exit(), never return "
+             "from parallel_histogram"), "%d child process(es) of parallel_histogram returned "
+             "into the test instead of calling _exit().", out->strays);
+    MM_CHECK(out->how == MM_RETURNED && !out->leaked, MM_NO_HINT, "%s", mm_outcome_text());
     MM_CHECK_OK(o.call, H_SHARED_TABLE);
     free(data);
 }
@@ -201,11 +206,11 @@ Test(parallel_histogram, workers_count_not_the_caller)
              "unmap or remap it"), "after parallel_histogram(data, %zu, 4, hist) the input "
              "mapping was gone.", len);
     MM_CHECK(o.rss_after_kb * 1024 <= (long)len / 8, HINT(S_HIST, "the workers must read and "
-             "count the bytes, each its own slice; the caller only forks, waits and adds up "
-             "the workers' rows"), "parallel_histogram(data, %zu, 4, hist) on a fresh file "
+             "count the bytes, each its own slice (they inherit data through fork: nothing "
+             "needs copying); the caller only forks, waits and adds up the workers' rows"), "parallel_histogram(data, %zu, 4, hist) on a fresh file "
              "mapping: the calling process itself has %ld kB of the %zu kB input in its page "
              "table (at most %zu kB allowed; pages only the workers read do not count): the "
-             "caller read the data instead of leaving the counting to the worker processes.",
+             "caller read or copied the data instead of leaving it to the worker processes.",
              len, o.rss_after_kb, len / 1024, len / 8 / 1024);
     free(data);
 }
