@@ -28,10 +28,11 @@
 
 /* ---- Larger than memory (wl_pressure.c) and many readers (wl_readers.c): FULL=1 only ---- */
 #define BC_PRESSURE_FILE     (1L << 30)       /* the file read under a memory limit */
-#define BC_PRESSURE_TINY     (16L << 20)      /* --tiny: small enough for a test, big enough to
+#define BC_PRESSURE_TINY     (64L << 20)      /* --tiny: small enough for a test, big enough to
                                                  give the process room beside its pages */
 #define BC_PRESSURE_FRACTIONS { 0.125, 0.25, 0.5, 2.0 } /* limit / file size; 2: it all fits */
-#define BC_PRESSURE_MIN_LIMIT (4L << 20)      /* below this the process itself would not fit */
+#define BC_PRESSURE_MIN_LIMIT (16L << 20)     /* smaller limits made the OOM killer end the
+                                                 process when the machine was busy */
 #define BC_PRESSURE_ROUNDS   5       /* each sample reads the disk: 5 rounds keep the full run
                                         under 10 minutes and still give a median and a range */
 #define BC_PRESSURE_RANDOM_S 0.5     /* a random-read sample lasts this long */

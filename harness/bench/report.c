@@ -1,10 +1,12 @@
 /* report.c - the end of a run: the noise verdict, the targets (thresholds in bench_config.h)
  * checked within this run, one TSV file per workload, summary.tsv, and the human table on
  * stdout: one row per point that matters, then the summary. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mmbench.h"
 
@@ -147,8 +149,15 @@ static int write_workload(const struct bench_opts *o, const char *name, struct s
                 return -1;
             *s = l->v[i];
         }
-    if (w.n > 0)
+    if (w.n > 0) {
         rc = tsv_write(o->out, name, &w);
+    } else {                            /* an older run's file would be drawn as this one's */
+        char path[4200];
+
+        snprintf(path, sizeof(path), "%s/%s.tsv", o->out, name);
+        if (unlink(path) == -1 && errno != ENOENT)
+            fprintf(stderr, "mmbench: %s: cannot remove: %s\n", path, strerror(errno));
+    }
     series_free(&w);
     return rc;
 }
@@ -247,6 +256,12 @@ int report(const struct bench_opts *o, struct series_list *l)
             return -1;
     if ((o->workloads & WL_SCAN) && wl_scan_ratio(o, l) == -1)
         return -1;
+    if (!(o->workloads & WL_SCAN)) {
+        char path[4200];
+
+        snprintf(path, sizeof(path), "%s/ratio.tsv", o->out);
+        unlink(path);
+    }
     printf("mmbench: %s; %s\n", env_get("title"), env_get("mode"));
     qsort(l->v, l->n, sizeof(*l->v), cmp_point);
     print_table(l);

@@ -1,5 +1,6 @@
 # scan.gp - whole-file scan throughput against file size (log2 x) per method, bars from the
-# min to the max sample, the memory-scan ceiling as a dashed line. Variables: data, out, lib,
+# min to the max sample; warm only, the memory-scan ceiling as a dashed line (a cold scan
+# waits for the disk: the ceiling would only squash it). Variables: data, out, lib,
 # cache ('warm' or 'cold'). Run by ./plot.
 load lib.'common.gp'
 f = data.'/scan.tsv'
@@ -16,15 +17,20 @@ set logscale y 10
 set format y "%g"
 set xlabel "file size"
 set ylabel "throughput, GB/s (10^9 bytes/s), log scale"
-set title sprintf("Whole-file scan: count the '\\n' of a file, %s page cache\n%s - %s", cache, machine, mode) font ",12"
-set label 1 sprintf("Median of %s rounds, bars min..max. %s cache checked with mincore before each %s.\nFolios: %s\nRun %s. %s", rounds, cache, cache eq 'warm' ? 'sample' : 'repetition', folios, when, noisy) at screen 0.01, 0.055 font ",8"
+ttl = sprintf("Whole-file scan: count the '\\n' of a file, %s page cache", cache)
+@HEAD
+set label 1 sprintf("Median of %s rounds, bars min..max. wc -l is fork+exec of wc(1); the memory ceiling scans a warm buffer.\n%s cache checked with mincore before each %s.\nFolios: %s\nRun %s.\n%s", rounds, cache, cache eq 'warm' ? 'sample' : 'repetition', folios, when, noisy) at screen 0.01, 0.105 font ",10"
+lwof(m) = (m eq 'mmap' || m eq 'read-1M') ? 2.5 : 1.2
+tit(m) = m eq 'wc-l' ? "wc -l (>= 1 MiB)" : m
+cw = sprintf('$2 == "warm" && $3 == "memscan" && $4 >= %.0f && $4 <= %.0f', xmin, xmax)
+M = "for [i = 1:words(ms)] rows(f, sel(word(ms, i))) using 4:6:7:8 with yerrorlines lw lwof(word(ms, i)) lt lt(word(ms, i)) pt i ps 0.8 title tit(word(ms, i))"
 @PNG
 set output out.'.png'
-plot for [i = 1:words(ms)] rows(f, sel(word(ms, i))) \
-        using 4:6:7:8 with yerrorlines lw (word(ms, i) eq 'mmap' || word(ms, i) eq 'read-1M' ? 2.5 : 1.2) \
-        lt lt(word(ms, i)) pt i ps 0.8 title (word(ms, i) eq 'wc-l' ? 'wc -l (fork+exec, >= 1 MiB)' : word(ms, i)), \
-     rows(f, sprintf('$2 == "warm" && $3 == "memscan" && $4 >= %.0f && $4 <= %.0f', xmin, xmax)) using 4:6 with lines dt 2 lw 2.5 lc rgb "black" \
-        title "memory-scan ceiling (warm buffer)"
+if (cache eq 'warm') {
+    plot @M, rows(f, cw) using 4:6 with lines dt 2 lw 2.5 lc rgb "black" title "memory ceiling"
+} else {
+    plot @M
+}
 @SVG
 set output out.'.svg'
 replot

@@ -59,7 +59,8 @@ void series_finish(struct series *s)
     s->median = median_of(v, s->nsamples);
     s->min = v[0];
     s->max = v[s->nsamples - 1];
-    s->spread = s->median > 0 ? (s->max - s->min) / s->median : NAN;
+    s->spread = s->median > 0 ? (s->max - s->min) / s->median    /* a count may be 0 */
+              : s->max == s->min ? 0 : NAN;
 }
 
 void series_count(struct series *s, int round, double count, double per)

@@ -243,7 +243,7 @@ int wl_pressure(const struct bench_opts *o, struct datafile *df, struct series_l
     page_line_table(df, c.lines);
     po.rounds = o->tiny ? 2 : BC_PRESSURE_ROUNDS;
     for (c.kind = K_RANDOM; c.kind <= K_SCAN && rc == 0; c.kind++) {
-        c.seconds = o->tiny ? 0.01 : c.kind == K_SCAN ? BC_PRESSURE_SCAN_S : BC_PRESSURE_RANDOM_S;
+        c.seconds = o->tiny ? 0.01 : c.kind == K_SCAN ? BC_PRESSURE_SCAN_S : BC_PRESSURE_RANDOM_S;   /* tiny: a test */
         for (size_t f = 0; f < sizeof(fractions) / sizeof(fractions[0]) && rc == 0; f++) {
             long limit = (long)(fractions[f] * df->size) & ~4095L;
 
@@ -254,9 +254,13 @@ int wl_pressure(const struct bench_opts *o, struct datafile *df, struct series_l
         }
     }
     progress_done(o);
+    env_set("pressure_file", "%ld", df->size);
     env_set("pressure", "%s file read in a %s memory cgroup limited to a fraction of it "
-            "(cgroup evicted, then the file read in from inside it); %d rounds; %s",
-            fmt_size(df->size, sz, sizeof(sz)), c.cg.v2 ? "cgroup2" : "v1", po.rounds, note);
+            "(the file evicted, then read in from inside the cgroup); %d rounds; random samples "
+            "%.0f ms, scan samples one pass or %.0f ms", fmt_size(df->size, sz, sizeof(sz)),
+            c.cg.v2 ? "cgroup2" : "v1", po.rounds, o->tiny ? 10.0 : BC_PRESSURE_RANDOM_S * 1e3,
+            o->tiny ? 10.0 : BC_PRESSURE_SCAN_S * 1e3);
+    env_set("pressure_peaks", "%s", note);
     munmap(c.rep, sizeof(*c.rep));
     return rc;
 }

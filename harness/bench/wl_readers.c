@@ -1,5 +1,5 @@
 /* wl_readers.c - many readers of one file: 1..N threads of one process doing random 4 KiB
- * reads, through one shared mapping or with pread(2), warm and (as root) from inside a memory
+ * reads, through one shared mapping (default or MADV_RANDOM) or with pread(2), warm and (as root) from inside a memory
  * cgroup smaller than the file. Counts what the kernel did per read: page faults (getrusage)
  * and TLB shootdowns (/proc/interrupts), the costs that make mmap scale badly under eviction. */
 #include <errno.h>
@@ -14,8 +14,8 @@
 
 #include "mmbench.h"
 
-enum { R_PREAD, R_MMAP, NMETHODS };
-static const char *const names[NMETHODS] = { "pread", "mmap" };
+enum { R_PREAD, R_MMAP, R_MMAP_RANDOM, NMETHODS };
+static const char *const names[NMETHODS] = { "pread", "mmap", "mmap-random" };
 
 struct report {                 /* MAP_SHARED: the child's answer */
     double seconds;
@@ -84,9 +84,10 @@ static int child(void *arg)
     long long f0, s0;
     double t0;
 
-    if (fd == -1 || (c->method == R_MMAP && (addr = mmap(NULL, c->df->size, PROT_READ,
-                                             MAP_SHARED, fd, 0)) == MAP_FAILED)) {
-        snprintf(r->why, sizeof(r->why), "open or mmap: %s", strerror(errno));
+    if (fd == -1 || (c->method != R_PREAD && (addr = mmap(NULL, c->df->size, PROT_READ,
+                                              MAP_SHARED, fd, 0)) == MAP_FAILED) ||
+        (c->method == R_MMAP_RANDOM && madvise((void *)addr, c->df->size, MADV_RANDOM) == -1)) {
+        snprintf(r->why, sizeof(r->why), "open, mmap or madvise: %s", strerror(errno));
         return -1;
     }
     pthread_barrier_init(&start, NULL, c->threads + 1);
