@@ -28,14 +28,14 @@ noisy = header(data.'/summary.tsv', 'noise_short')
 rounds = header(data.'/summary.tsv', 'rounds')
 
 set macros
-# Drawn at the size the handouts show them (their text column is ~880 px wide), so that
-# 11 px labels stay 11 px; footnotes (font ",10") are the smallest text.
-W = 880
+# Drawn at the size the handouts show them (their text column is 832 px wide), so that
+# 12 px labels stay 12 px on screen (~7 pt on A4); footnotes (font ",11") are the smallest.
+W = 832
 H = 620
 PNG = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 \
-    ? sprintf("set terminal pngcairo size %d,%d font ',11' noenhanced", W, H) \
-    : sprintf("set terminal png size %d,%d font ',11' noenhanced", W, H)
-SVG = sprintf("set terminal svg size %d,%d font ',11' noenhanced dynamic", W, H)
+    ? sprintf("set terminal pngcairo size %d,%d font ',12' noenhanced", W, H) \
+    : sprintf("set terminal png size %d,%d font ',12' noenhanced", W, H)
+SVG = sprintf("set terminal svg size %d,%d font ',12' noenhanced dynamic", W, H)
 # distinct colours (matplotlib's tab10), so that ten methods stay apart
 set linetype 1 lc rgb "#1f77b4"
 set linetype 2 lc rgb "#ff7f0e"
@@ -55,7 +55,7 @@ pcolor(m) = word("#d62728 #ff7f0e #9467bd #1f77b4 #2ca02c", (p = strstrt(pm, " "
 lt(m) = (P = " ".allm." ", p = strstrt(P, " ".m." "), (p > 0 ? words(P[1:p]) : 0) % 10 + 1)
 # The heading: the figure's question (ttl, set by each script) over the machine and run,
 # centred on the figure, not over the plot area beside the key.
-HEAD = "set label 90 ttl at screen 0.5, 0.965 center font ',13'; set label 91 sprintf('%s - %s', machine, mode) at screen 0.5, 0.925 center font ',10'; set tmargin 4.5"
+HEAD = "set label 90 ttl at screen 0.5, 0.965 center font ',14'; set label 91 sprintf('%s - %s', machine, mode) at screen 0.5, 0.925 center font ',11'; set tmargin 4.5"
 set grid xtics ytics lc rgb "#dddddd"
 set border lc rgb "#444444"
 set key outside right top vertical Left reverse noautotitle spacing 1.1

@@ -12,7 +12,7 @@ set key off
 set ylabel "throughput, GB/s (10^9 bytes/s)"
 ttl = sprintf("Copy of a %s file (source warm in the page cache, copy left in it)", size)
 @HEAD
-set label 1 sprintf("Median of %s rounds, bars min..max; label: median GB/s and time per copy.\ncp is fork+exec of cp(1); every copy compared with its source.\nRun %s. %s", rounds, when, noisy) at screen 0.01, 0.085 font ",10"
+set label 1 sprintf("Median of %s rounds, bars min..max; label: median GB/s and time per copy.\ncp is fork+exec of cp(1); every copy compared with its source.\nRun %s.\n%s", rounds, when, noisy) at screen 0.01, 0.105 font ",10"
 @PNG
 set output out.'.png'
 plot rows(f, '1') using 0:6:xtic(3) with boxes lc rgb "#2ca02c", \

@@ -12,7 +12,7 @@ set xlabel "message size, bytes"
 set ylabel "throughput, MB/s (10^6 bytes/s), log scale"
 ttl = "Parent to forked child: shared-memory ring vs pipe vs socketpair"
 @HEAD
-set label 1 sprintf("Median of %s rounds, bars min..max; every message's length and order checked by the receiver.\nKernel default pipe and socket buffers. Ring: %s.\nRun %s. %s", rounds, ring, when, noisy) at screen 0.01, 0.085 font ",10"
+set label 1 sprintf("Median of %s rounds, bars min..max; every message's length and order checked by the receiver.\nKernel default pipe and socket buffers. Ring: %s.\nRun %s.\n%s", rounds, ring, when, noisy) at screen 0.01, 0.105 font ",10"
 @PNG
 set output out.'.png'
 plot for [i = 1:words(ms)] rows(f, sprintf('$3 == "%s"', word(ms, i))) \

@@ -14,7 +14,7 @@ set format y "%g"
 set xrange [0.1:2.5]
 set xtics ("1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, "fits\n(2x)" 2)
 set xlabel "memory limit / file size"
-set key inside left top font ",10" spacing 1 samplen 2.5
+set key inside left top font ",11" spacing 1 samplen 2.5
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 3 lc rgb "#888888"
 fs = fsize >= 1073741824 ? sprintf("%g GiB", fsize / 1073741824) : sprintf("%g MiB", fsize / 1048576)
 ttl = sprintf("Larger than memory: a %s file read inside a memory cgroup (%s)", fs, cgv)
@@ -24,13 +24,13 @@ fits(w, m) = sprintf('$1 == "%s" && $3 == "%s" && $4 >= %.0f', w, m, fsize)
 # points of the methods side by side, not on top of each other
 dodge(m) = 2 ** (0.05 * ((p = strstrt(pm, " ".m." "), p > 0 ? words(pm[1:p]) : 2) - 2))
 have(w, op) = methods(f, sprintf('$1 == "%s" && $4 %s %.0f', w, op, fsize))
-note = sprintf("Median of %s rounds, bars min..max; the file is evicted, then read in from inside the cgroup. Random:\n4 KiB reads at random offsets; scan: 1 MiB at a time, continuing where the last sample stopped. mmap* map the\nfile per sample; pread-direct is O_DIRECT (no page cache). read_ahead_kb %s: a default mmap fault reads that much.\nRun %s. %s", prounds, ra, when, noisy)
+note = sprintf("Median of %s rounds, bars min..max; the file is evicted, then read in from inside the cgroup.\nRandom: 4 KiB reads at random offsets; scan: 1 MiB at a time, continuing where the last sample stopped.\nmmap* map the file per sample; pread-direct is O_DIRECT (no page cache). read_ahead_kb %s:\na default mmap fault reads that much. Run %s.\n%s", prounds, ra, when, noisy)
 do for [term in "png svg"] {
     eval (term eq 'png' ? PNG : SVG)
     set output out.'.'.term
     eval HEAD
-    set label 1 note at screen 0.01, 0.14 font ",10"
-    set multiplot layout 1, 2 margins 0.1, 0.98, 0.31, 0.84 spacing 0.11
+    set label 1 note at screen 0.01, 0.155 font ",10"
+    set multiplot layout 1, 2 margins 0.1, 0.98, 0.33, 0.84 spacing 0.11
     set title "random 4 KiB reads" font ",12"
     set ylabel "million reads per second (log scale)"
     plot for [m in have('pressure-random', '<')] rows(f, below('pressure-random', m)) \

@@ -12,12 +12,12 @@ set yrange [ymin:ymax]
 set xrange [-0.6:count(f, '1') - 0.4]
 set key inside left bottom
 set ylabel "million reads per second (log scale)"
-set xtics font ",10"
+set xtics font ",11"
 set bmargin 9
 ra = header(f, 'read_ahead_kb')
 ttl = sprintf("Random 4 KiB reads of a %s file: pread vs mmap (read_ahead_kb %s)", size, word(ra, 1))
 @HEAD
-set label 1 sprintf("Median of %s rounds, bars min..max. mmap, mmap-random (MADV_RANDOM): a fresh mapping per\nrepetition, so faults count; mmap-populated: mapped and populated once. Cache checked with mincore.\nRun %s. %s", rounds, when, noisy) at screen 0.01, 0.085 font ",10"
+set label 1 sprintf("Median of %s rounds, bars min..max. mmap, mmap-random (MADV_RANDOM): a fresh mapping per\nrepetition, so faults count; mmap-populated: mapped and populated once. Cache checked with mincore.\nRun %s.\n%s", rounds, when, noisy) at screen 0.01, 0.105 font ",10"
 lbl(c, m) = m.(c eq 'cold' ? "\n(cold)" : "\n(warm)")
 @PNG
 set output out.'.png'

@@ -10,7 +10,7 @@ set xlabel "file size"
 set ylabel "mmap / read-1M throughput (per-round ratio), log scale"
 ttl = "When does mmap beat read(2)? Whole-file scan, warm and cold cache"
 @HEAD
-set label 1 sprintf("Median of the %s per-round ratios, bars min..max (cold points drawn 8%% to the right);\nabove the dashed line mmap is faster.\nRun %s. %s", rounds, when, noisy) at screen 0.01, 0.085 font ",10"
+set label 1 sprintf("Median of the %s per-round ratios, bars min..max (cold points drawn 8%% to the right);\nabove the dashed line mmap is faster.\nRun %s.\n%s", rounds, when, noisy) at screen 0.01, 0.105 font ",10"
 @PNG
 set output out.'.png'
 plot rows(f, '$2 == "warm"') using 4:6:7:8 with yerrorlines lw 2.5 pt 7 lc rgb "#d62728" title "warm cache", \

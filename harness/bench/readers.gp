@@ -14,9 +14,9 @@ set xrange [0.75:maxn * 1.33]
 set logscale x 2
 eval('set xtics ('.system("awk -F'\\t' '".ok('1')." && !s[$4]++ { printf \"%s%d\", n++ ? \", \" : \"\", $4 }' '".f."'").')')
 set xlabel "reader threads"
-set key inside left top font ",10" spacing 1 samplen 2
+set key inside left top font ",11" spacing 1 samplen 2
 ttl = "Many readers of one file: threads of one process, random 4 KiB reads"
-note = sprintf("Median of %s rounds, bars min..max. Solid: warm (whole file cached); dashed: in a memory cgroup of a quarter of\nthe file. mmap: one mapping shared by the threads (mmap-random: MADV_RANDOM); pread: one fd. Faults: minor + major\nof the process; TLB: the /proc/interrupts TLB line of every CPU (machine-wide: other programs count too). Zeros not drawn.\nRun %s. %s", rrounds, when, noisy)
+note = sprintf("Median of %s rounds, bars min..max. Solid: warm (whole file cached); dashed: in a memory cgroup\nof a quarter of the file. mmap: one mapping shared by the threads (mmap-random: MADV_RANDOM); pread: one fd.\nFaults: minor + major of the process; TLB: the /proc/interrupts TLB line of every CPU (machine-wide: other\nprograms count too). Zeros are not drawn. Run %s.\n%s", rrounds, when, noisy)
 dash(c) = c eq 'warm' ? 1 : 2
 sel(w, cm) = sprintf('$1 == "%s" && $2 == "%s" && $3 == "%s" && $6 > 0', w, cpart(cm), mpart(cm))
 have(w) = pairs(f, sprintf('$1 == "%s" && $6 > 0', w))
@@ -24,8 +24,8 @@ do for [term in "png svg"] {
     eval (term eq 'png' ? PNG : SVG)
     set output out.'.'.term
     eval HEAD
-    set label 1 note at screen 0.01, 0.14 font ",10"
-    set multiplot layout 1, 3 margins 0.1, 0.99, 0.31, 0.84 spacing 0.07
+    set label 1 note at screen 0.01, 0.155 font ",10"
+    set multiplot layout 1, 3 margins 0.1, 0.99, 0.33, 0.84 spacing 0.07
     set title "reads per second" font ",12"
     set ylabel "million per second (log)"
     set yrange [ymin / 2 : ymax * 40]

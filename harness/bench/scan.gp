@@ -8,18 +8,22 @@ cond = sprintf('$2 == "%s" && $3 != "memscan"', cache)
 ms = methods(f, cond)
 eval('set xtics ('.sizetics(f, cond).')')
 folios = header(f, 'folios')
+# the folio evidence is long: its second part on a line of its own
+fp = strstrt(folios, "; pages")
+folios = fp > 0 ? folios[1:fp - 1].";\n".folios[fp + 2:] : folios
 xmax = maxsize(f, cond)
 xmin = minsize(f, cond)
 # wc -l starts a process per scan: below 1 MiB that is all it shows, so it is left out there
 sel(m) = sprintf('$2 == "%s" && $3 == "%s"%s', cache, m, m eq 'wc-l' ? ' && $4 >= 1048576' : '')
 set logscale x 2
+set bmargin 9
 set logscale y 10
 set format y "%g"
 set xlabel "file size"
 set ylabel "throughput, GB/s (10^9 bytes/s), log scale"
 ttl = sprintf("Whole-file scan: count the '\\n' of a file, %s page cache", cache)
 @HEAD
-set label 1 sprintf("Median of %s rounds, bars min..max. wc -l is fork+exec of wc(1); the memory ceiling scans a warm buffer.\n%s cache checked with mincore before each %s.\nFolios: %s\nRun %s.\n%s", rounds, cache, cache eq 'warm' ? 'sample' : 'repetition', folios, when, noisy) at screen 0.01, 0.105 font ",10"
+set label 1 sprintf("Median of %s rounds, bars min..max. wc -l is fork+exec of wc(1); the memory ceiling scans a warm\nbuffer. %s cache checked with mincore before each %s. Run %s.\nFolios: %s\n%s", rounds, cache, cache eq 'warm' ? 'sample' : 'repetition', when, folios, noisy) at screen 0.01, 0.125 font ",10"
 lwof(m) = (m eq 'mmap' || m eq 'read-1M') ? 2.5 : 1.2
 tit(m) = m eq 'wc-l' ? "wc -l (>= 1 MiB)" : m
 cw = sprintf('$2 == "warm" && $3 == "memscan" && $4 >= %.0f && $4 <= %.0f', xmin, xmax)
