@@ -12,13 +12,14 @@ set yrange [ymin:ymax]
 set xrange [-0.6:count(f, '1') - 0.4]
 set key inside left bottom
 set ylabel "million reads per second (log scale)"
-set xtics font ",11"
-set bmargin 9
+set xtics font ",10"
+set bmargin 10
 ra = header(f, 'read_ahead_kb')
 ttl = sprintf("Random 4 KiB reads of a %s file: pread vs mmap (read_ahead_kb %s)", size, word(ra, 1))
 @HEAD
 set label 1 sprintf("Median of %s rounds, bars min..max. mmap, mmap-random (MADV_RANDOM): a fresh mapping per\nrepetition, so faults count; mmap-populated: mapped and populated once. Cache checked with mincore.\nRun %s.\n%s", rounds, when, noisy) at screen 0.01, 0.105 font ",10"
-lbl(c, m) = m.(c eq 'cold' ? "\n(cold)" : "\n(warm)")
+# "mmap-populated" is wider than its slot: break after "mmap-"
+lbl(c, m) = (strstrt(m, "mmap-") == 1 ? "mmap-\n".m[6:] : m."\n").(c eq 'cold' ? "\n(cold)" : "\n(warm)")
 @PNG
 set output out.'.png'
 plot rows(f, '$2 == "warm"') using 0:6:7:8:xtic(lbl(strcol(2), strcol(3))) with yerrorbars pt 7 ps 1.5 lc rgb "#d62728" title "warm cache", \

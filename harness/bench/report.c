@@ -178,7 +178,7 @@ static void print_table(const struct series_list *l)
 {
     char sz[32];
 
-    printf("%-17s %-5s %-9s %-16s %9s  %-11s %9s %6s\n", "workload", "cache", "size", "best",
+    printf("%-17s %-5s %-11s %-16s %9s  %-11s %9s %6s\n", "workload", "cache", "size", "best",
            "median", "baseline", "median", "ratio");
     for (size_t i = 0; i < l->n; i++) {
         const struct series *s = &l->v[i], *best = NULL, *base = NULL;
@@ -199,8 +199,13 @@ static void print_table(const struct series_list *l)
         }
         if (best == NULL || base == NULL)
             continue;
-        printf("%-17s %-5s %-9s %-16s %9.3g  %-11s %9.3g %5.2fx  %s\n", s->workload,
-               cache_name(s->cache), fmt_size(s->size, sz, sizeof(sz)), best->method,
+        if (strncmp(s->workload, "kv", 2) == 0 || strcmp(s->workload, "readers") == 0)
+            snprintf(sz, sizeof(sz), "%ld %s", s->size, s->workload[0] == 'k' ? "client(s)"
+                     : "thread(s)");        /* their size is a count */
+        else
+            fmt_size(s->size, sz, sizeof(sz));
+        printf("%-17s %-5s %-11s %-16s %9.3g  %-11s %9.3g %5.2fx  %s\n", s->workload,
+               cache_name(s->cache), sz, best->method,
                best->median, bname, base->median, best->median / base->median, s->unit);
     }
     int excluded = 0;

@@ -23,7 +23,8 @@ set xlabel "file size"
 set ylabel "throughput, GB/s (10^9 bytes/s), log scale"
 ttl = sprintf("Whole-file scan: count the '\\n' of a file, %s page cache", cache)
 @HEAD
-set label 1 sprintf("Median of %s rounds, bars min..max. wc -l is fork+exec of wc(1); the memory ceiling scans a warm\nbuffer. %s cache checked with mincore before each %s. Run %s.\nFolios: %s\n%s", rounds, cache, cache eq 'warm' ? 'sample' : 'repetition', when, folios, noisy) at screen 0.01, 0.125 font ",10"
+what = cache eq 'warm' ? "wc -l is fork+exec of wc(1); the memory ceiling scans a warm buffer.\n" : "Every repetition reads the file from the disk.\n"
+set label 1 sprintf("Median of %s rounds, bars min..max. %s%s cache checked with mincore before each %s. Run %s.\nFolios: %s\n%s", rounds, what, cache, cache eq 'warm' ? 'sample' : 'repetition', when, folios, noisy) at screen 0.01, 0.125 font ",10"
 lwof(m) = (m eq 'mmap' || m eq 'read-1M') ? 2.5 : 1.2
 tit(m) = m eq 'wc-l' ? "wc -l (>= 1 MiB)" : m
 cw = sprintf('$2 == "warm" && $3 == "memscan" && $4 >= %.0f && $4 <= %.0f', xmin, xmax)
