@@ -1,6 +1,7 @@
 # harness/bench/bench.mk - the benchmark (included by the top-level Makefile):
 #   build/bin/mmbench   linked with the reference mapfile.c, or yours: MAPFILE=path/to/mapfile.c
-#   make bench          quick run -> build/bench/*.tsv        (FULL=1: the full run, ~6 min)
+#   make bench          quick run -> build/bench/*.tsv        (FULL=1: the full run, ~15 min,
+#                       with many readers and larger than memory, which need root)
 #   make plot           quick run + figures -> build/plots/NAME.png/.svg + build/bench/results.md
 #   make bench-figures  figures and results page from the TSV files already in build/bench
 #   make test-bench     a tiny run whose TSV must parse and whose figures must render
@@ -14,13 +15,18 @@ BENCH_IMPL  := $(BUILD)/bench/impl
 # Lab 2's ring joins the ipc workload once its reference exists; without it ipc has
 # pipe and socketpair only (and says so).
 BENCH_RING  := $(wildcard $(lab2_solution))
-BENCH_LINK  := $(BENCH_OBJS) $(BENCH_IMPL)/mapfile.o $(if $(BENCH_RING),$(BENCH_IMPL)/shared.o)
+# Lab 3's figure needs its reference store (and SQLite, from install-deps).
+BENCH_KV    := $(wildcard $(lab3_solution))
+BENCH_LINK  := $(BENCH_OBJS) $(BENCH_IMPL)/mapfile.o $(if $(BENCH_RING),$(BENCH_IMPL)/shared.o) \
+               $(if $(BENCH_KV),$(BENCH_IMPL)/kvstore.o)
+BENCH_LIBS  := -lcjson -lpthread -lrt $(if $(BENCH_KV),-lsqlite3)
 BENCH_FLAGS := $(if $(filter 1,$(FULL)),--full,--quick)
 # extra mmbench options, e.g. BENCH_ARGS=--tiny for a 10-second demo (not a measurement)
 BENCH_ARGS  ?=
 
-$(BENCH_OBJS): CPPFLAGS += -I$(lab1_DIR) -I$(lab2_DIR) $(if $(BENCH_RING),-DMMBENCH_HAVE_RING) \
-                           -DMMBENCH_MAPFILE='"$(MAPFILE)"'
+$(BENCH_OBJS): CPPFLAGS += -I$(lab1_DIR) -I$(lab2_DIR) -I$(lab3_DIR) -DMMBENCH_HAVE_FIO \
+                           $(if $(BENCH_RING),-DMMBENCH_HAVE_RING) \
+                           $(if $(BENCH_KV),-DMMBENCH_HAVE_KV) -DMMBENCH_MAPFILE='"$(MAPFILE)"'
 # The implementation's path is recorded so that MAPFILE=other rebuilds and relinks.
 $(BENCH_IMPL)/mapfile.path: FORCE
 	@mkdir -p $(@D)
@@ -34,10 +40,14 @@ $(BENCH_IMPL)/shared.o: $(BENCH_RING)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (for mmbench)")
 	$(Q)$(CC) $(CPPFLAGS) -I$(lab2_DIR) $(CFLAGS) -c $< -o $@
+$(BENCH_IMPL)/kvstore.o: $(BENCH_KV)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (for mmbench)")
+	$(Q)$(CC) $(CPPFLAGS) -I$(lab3_DIR) $(CFLAGS) -c $< -o $@
 $(MMBENCH): $(BENCH_LINK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $^ -o $@ $(lab2_LDLIBS)
+	$(Q)$(CC) $^ -o $@ $(BENCH_LIBS)
 
 .PHONY: bench plot bench-figures test-bench FORCE
 bench: $(MMBENCH)

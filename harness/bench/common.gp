@@ -13,6 +13,12 @@ methods(f, cond) = system("awk -F'\t' '".ok(cond)." && !seen[$3]++ { printf \"%s
 sizetics(f, cond) = system("awk -F'\t' '".ok(cond)." && !seen[$4]++ { s = $4; u = \"\"; if (s >= 1073741824) { s = s / 1073741824; u = \"G\" } else if (s >= 1048576) { s = s / 1048576; u = \"M\" } else if (s >= 1024) { s = s / 1024; u = \"K\" } sep = n++ ? \", \" : \"\"; printf(\"%s%c%g%s%c %s\", sep, 34, s, u, 34, $4) }' '".f."'")
 maxsize(f, cond) = real(system("awk -F'\\t' '".ok(cond)." && $4 > m { m = $4 } END { print m + 0 }' '".f."'"))
 minsize(f, cond) = real(system("awk -F'\\t' '".ok(cond)." && (m == \"\" || $4 < m) { m = $4 } END { print m + 0 }' '".f."'"))
+# "cache:method " for each pair with rows: a plot over it never meets an empty selection
+pairs(f, cond) = system("awk -F'\t' '".ok(cond)." && !seen[$2 \":\" $3]++ { printf \"%s:%s \", $2, $3 }' '".f."'")
+cpart(cm) = cm[1:strstrt(cm, ":") - 1]
+mpart(cm) = cm[strstrt(cm, ":") + 1:]
+# a log-axis range around the rows' min..max (a single value would make gnuplot warn)
+yrange(f, cond) = system("awk -F'\t' '".ok(cond)." && $6 > 0 { v = $7 > 0 ? $7 : $6; if (lo == \"\" || v < lo) lo = v; if ($8 > hi) hi = $8 } END { if (lo == \"\") print \"[*:*]\"; else printf \"[%g:%g]\", lo / 3, hi * 3 }' '".f."'")
 count(f, cond) = int(system(sprintf("awk -F'\t' '%s { n++ } END { print n + 0 }' '%s'", ok(cond), f)))
 
 machine = header(data.'/summary.tsv', 'title')
@@ -22,10 +28,14 @@ noisy = header(data.'/summary.tsv', 'noise_short')
 rounds = header(data.'/summary.tsv', 'rounds')
 
 set macros
+# Drawn at the size the handouts show them (their text column is 832 px wide), so that
+# 12 px labels stay 12 px on screen (~7 pt on A4); footnotes (font ",11") are the smallest.
+W = 832
+H = 620
 PNG = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 \
-    ? "set terminal pngcairo size 1200,700 font ',10' noenhanced" \
-    : "set terminal png size 1200,700 font ',10' noenhanced"
-SVG = "set terminal svg size 1200,700 font ',10' noenhanced dynamic"
+    ? sprintf("set terminal pngcairo size %d,%d font ',12' noenhanced", W, H) \
+    : sprintf("set terminal png size %d,%d font ',12' noenhanced", W, H)
+SVG = sprintf("set terminal svg size %d,%d font ',12' noenhanced dynamic", W, H)
 # distinct colours (matplotlib's tab10), so that ten methods stay apart
 set linetype 1 lc rgb "#1f77b4"
 set linetype 2 lc rgb "#ff7f0e"
@@ -39,10 +49,16 @@ set linetype 9 lc rgb "#bcbd22"
 set linetype 10 lc rgb "#17becf"
 # a method keeps its colour in every figure, whichever methods were excluded
 allm = "read-4K read-64K read-128K read-1M mmap mmap-populate mmap-sequential mf_count_lines wc-l pread read-write mmap-write mf_copy copy_file_range cp ring pipe socketpair"
+# the methods of the regimes drawn side by side (pressure, readers), five distinct colours
+pm = " mmap mmap-random mmap-sequential pread pread-direct "
+pcolor(m) = word("#d62728 #ff7f0e #9467bd #1f77b4 #2ca02c", (p = strstrt(pm, " ".m." "), p > 0 ? words(pm[1:p]) + 1 : 1))
 lt(m) = (P = " ".allm." ", p = strstrt(P, " ".m." "), (p > 0 ? words(P[1:p]) : 0) % 10 + 1)
+# The heading: the figure's question (ttl, set by each script) over the machine and run,
+# centred on the figure, not over the plot area beside the key.
+HEAD = "set label 90 ttl at screen 0.5, 0.965 center font ',14'; set label 91 sprintf('%s - %s', machine, mode) at screen 0.5, 0.925 center font ',11'; set tmargin 4.5"
 set grid xtics ytics lc rgb "#dddddd"
 set border lc rgb "#444444"
-set key outside right top vertical Left reverse noautotitle spacing 1.2
-set bmargin 7
+set key outside right top vertical Left reverse noautotitle spacing 1.1
+set bmargin 8
 # keep the first and last points off the border, where log-scale tics get lost
 set offsets graph 0.03, graph 0.03, 0, 0

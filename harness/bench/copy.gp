@@ -10,8 +10,9 @@ set boxwidth 0.6
 set offsets graph 0.03, graph 0.03, graph 0.15, 0   # room above the bars for their labels
 set key off
 set ylabel "throughput, GB/s (10^9 bytes/s)"
-set title sprintf("Copy of a %s file (source warm in the page cache, copy left in the page cache)\n%s - %s", size, machine, mode) font ",12"
-set label 1 sprintf("Median of %s rounds, bars min..max; label: median GB/s and time per copy. cp is fork+exec of cp(1); every copy compared with its source.\nRun %s. %s", rounds, when, noisy) at screen 0.01, 0.045 font ",8"
+ttl = sprintf("Copy of a %s file (source warm in the page cache, copy left in it)", size)
+@HEAD
+set label 1 sprintf("Median of %s rounds, bars min..max; label: median GB/s and time per copy.\ncp is fork+exec of cp(1); every copy compared with its source.\nRun %s.\n%s", rounds, when, noisy) at screen 0.01, 0.105 font ",10"
 @PNG
 set output out.'.png'
 plot rows(f, '1') using 0:6:xtic(3) with boxes lc rgb "#2ca02c", \

@@ -10,8 +10,9 @@ set logscale y 10
 set format y "%g"
 set xlabel "message size, bytes"
 set ylabel "throughput, MB/s (10^6 bytes/s), log scale"
-set title sprintf("Messages from a parent to its forked child: shared-memory ring vs pipe vs socketpair\n%s - %s", machine, mode) font ",12"
-set label 1 sprintf("Median of %s rounds, bars min..max; every message's length and order checked by the receiver. Kernel default pipe and socket buffers.\nRing: %s. Run %s. %s", rounds, ring, when, noisy) at screen 0.01, 0.045 font ",8"
+ttl = "Parent to forked child: shared-memory ring vs pipe vs socketpair"
+@HEAD
+set label 1 sprintf("Median of %s rounds, bars min..max; every message's length and order checked by the receiver.\nKernel default pipe and socket buffers. Ring: %s.\nRun %s.\n%s", rounds, ring, when, noisy) at screen 0.01, 0.105 font ",10"
 @PNG
 set output out.'.png'
 plot for [i = 1:words(ms)] rows(f, sprintf('$3 == "%s"', word(ms, i))) \

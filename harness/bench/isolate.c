@@ -55,3 +55,44 @@ out_unmap:
     munmap(shared, sizeof(*shared) * 2);
     return rc;
 }
+
+/* Runs fn(arg) in a child process, inside the memory cgroup cg when it is not NULL; fn
+ * reports through memory it shares with us. Returns 0 when the child exited 0, else -1 with
+ * why: a failure fn wrote into fail (when it has one), a signal, a timeout. */
+int run_in_child(const struct cgroup *cg, int (*fn)(void *), void *arg, const char *fail,
+                 char *why, size_t whylen)
+{
+    int status;
+    pid_t pid;
+
+    fflush(NULL);
+    if ((pid = fork()) == -1) {
+        snprintf(why, whylen, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        alarm(BC_CHILD_TIMEOUT_S);
+        if (cg && cgroup_enter(cg) == -1)
+            _exit(3);
+        _exit(fn(arg) == 0 ? 0 : 1);
+    }
+    cleanup_pid(pid);
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR) {
+            snprintf(why, whylen, "waitpid: %s", strerror(errno));
+            return -1;
+        }
+    cleanup_forget_pid(pid);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+        snprintf(why, whylen, "cannot enter the cgroup %s", cg->dir);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && cg)
+        snprintf(why, whylen, "killed by SIGKILL (the cgroup's OOM killer?)");
+    else if (WIFSIGNALED(status))
+        snprintf(why, whylen, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(why, whylen, "%s", fail && fail[0] ? fail : "the child failed");
+    return -1;
+}

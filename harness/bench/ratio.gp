@@ -8,8 +8,9 @@ set logscale y 2
 set format y "%g"
 set xlabel "file size"
 set ylabel "mmap / read-1M throughput (per-round ratio), log scale"
-set title sprintf("When does mmap beat read(2)? Whole-file scan, warm and cold page cache\n%s - %s", machine, mode) font ",12"
-set label 1 sprintf("Median of the %s per-round ratios, bars min..max (cold points drawn 8%% to the right); above the dashed line mmap is faster.\nRun %s. %s", rounds, when, noisy) at screen 0.01, 0.045 font ",8"
+ttl = "When does mmap beat read(2)? Whole-file scan, warm and cold cache"
+@HEAD
+set label 1 sprintf("Median of the %s per-round ratios, bars min..max (cold points drawn 8%% to the right);\nabove the dashed line mmap is faster.\nRun %s.\n%s", rounds, when, noisy) at screen 0.01, 0.105 font ",10"
 @PNG
 set output out.'.png'
 plot rows(f, '$2 == "warm"') using 4:6:7:8 with yerrorlines lw 2.5 pt 7 lc rgb "#d62728" title "warm cache", \

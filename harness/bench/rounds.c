@@ -97,6 +97,7 @@ void run_point(const struct bench_opts *o, struct point *p)
     int order[64];
 
     for (int round = 0; round <= o->rounds; round++) {
+        p->round = round;
         shuffle(order, p->nmethods, &seed);
         if (round == 0)
             progress(o, "%s warm-up", p->label);

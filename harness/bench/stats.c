@@ -59,7 +59,24 @@ void series_finish(struct series *s)
     s->median = median_of(v, s->nsamples);
     s->min = v[0];
     s->max = v[s->nsamples - 1];
-    s->spread = s->median > 0 ? (s->max - s->min) / s->median : NAN;
+    s->spread = s->median > 0 ? (s->max - s->min) / s->median    /* a count may be 0 */
+              : s->max == s->min ? 0 : NAN;
+}
+
+void series_count(struct series *s, int round, double count, double per)
+{
+    if (round == 0 || per <= 0)
+        return;
+    if (s->nsamples == 0 || s->count_round != round) {
+        if (s->nsamples == BC_MAX_ROUNDS)
+            return;
+        s->nsamples++;
+        s->count_round = round;
+        s->count_sum = s->per_sum = 0;
+    }
+    s->count_sum += count;
+    s->per_sum += per;
+    s->sample[s->nsamples - 1] = s->count_sum / s->per_sum;
 }
 
 int series_ok(const struct series *s)
@@ -90,5 +107,5 @@ void series_free(struct series_list *l)
 
 const char *cache_name(enum cache_state c)
 {
-    return c == CACHE_WARM ? "warm" : c == CACHE_COLD ? "cold" : "-";
+    return c == CACHE_WARM ? "warm" : c == CACHE_COLD ? "cold" : c == CACHE_LIMIT ? "limit" : "-";
 }

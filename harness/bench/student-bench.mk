@@ -17,4 +17,4 @@ bench: $(BENCH_BIN)
 $(BENCH_BIN): $(wildcard $(BENCH_SRC)/*.c $(BENCH_SRC)/*.h) $(FILE) mapfile.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(BENCH_SRC) $(filter-out -MMD -MP,$(CFLAGS)) \
-	    -DMMBENCH_MAPFILE='"your $(FILE)"' $(filter %.c,$^) -o $@
+	    -DMMBENCH_MAPFILE='"your $(FILE)"' $(filter %.c,$^) -o $@ -pthread
