@@ -79,6 +79,8 @@ static int grade_entry(struct entry *e, struct lab *labs, int nlabs, const char 
         warnx_("%s: %s", e->report, strerror(errno));
         return 1;
     }
+    if (class_result_save(cfg.out, e->name, e->path, key, &g, labs, nlabs) == -1)
+        return 1;
     cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddArrayToObject(root, "scores");
     cJSON_AddStringToObject(root, "submission", e->path);
     cJSON_AddStringToObject(root, "fingerprint", e->fingerprint);
@@ -294,6 +296,8 @@ int batch_run(char **paths, int npaths, struct lab *labs, int nlabs)
             }
     }
     write_gradebook(es, npaths, labs, nlabs);
+    if (!sbx_interrupted)
+        class_report_write(labs, nlabs, key);
     summary(es, npaths);
     if (sbx_interrupted)
         fprintf(stderr, "mmgrade: interrupted; run the same command again to resume\n");
