@@ -37,6 +37,7 @@ struct cr_sub {
  * the count; *stale counts the results of other configurations, left out. */
 size_t class_results_load(const char *dir, const char *key, struct cr_sub **subs, int *stale);
 void   class_results_free(struct cr_sub *subs, size_t n);
+int    class_markers_count(const char *dir);  /* NAME.done files: graded submissions */
 const struct cr_lab *cr_lab_of(const struct cr_sub *s, const char *lab);
 const char *tstatus_key(enum tstatus st);     /* "passed", "crashed", ... (JSON, CSV) */
 const char *labstate_key(enum labstate st);   /* "graded", "build_failed", ... */
@@ -45,7 +46,8 @@ const char *labstate_key(enum labstate st);   /* "graded", "build_failed", ... *
 #define SIM_MIN_RUN      24  /* tokens: sim's default run length between two students */
 #define SIM_STARTER_RUN  16  /* shorter for the starter: its function headers count too */
 #define SIM_THRESHOLD    50  /* percent: pairs below this are not listed */
-#define SIM_SHOWN_PAIRS  25  /* side-by-side views on the page; the CSV has every pair */
+#define SIM_SHOWN_PAIRS  25  /* side-by-side views on the page ("top 25"); CSV: every pair */
+#define SIM_LISTED_PAIRS 200 /* rows of the page's table (a class of near-copies has many) */
 
 struct sim_run {
     int    a_from, a_to, b_from, b_to;    /* line ranges in each file */
@@ -88,5 +90,62 @@ void similarity_free(struct sim_lab *s);
 /* ---- The score figure (classfigure.c) -------------------------------------------------- */
 /* An inline SVG histogram of percent scores drawn by gnuplot; NULL + *why if it cannot. */
 char *class_figure_svg(const int *bins, int nbins, const char *title, char **why);
+
+/* ---- The numbers (classstats.c), CSVs (classcsv.c) and page (classpage.c) ------------ */
+#define NBINS        11      /* 0-9 %, ..., 90-99 %, 100 % */
+#define TOGETHER_MAX 10      /* pairs of tests failed together shown */
+#define SLOWEST_MAX  10
+
+struct test_stat {
+    const char *name;
+    const struct rubric_row *row;
+    int    ran, passed, by_status[T_NOTRUN + 1];
+};
+
+struct failure_class {
+    char   label[48], detail[32];
+    int    subs, tests;
+};
+
+struct together {
+    const char *a, *b;      /* test names */
+    int    both, fa, fb;    /* submissions failing both, and each */
+    double jaccard;         /* both / either */
+};
+
+struct lab_stat {
+    const struct lab *lab;
+    int    subs, graded, max_points, bins[NBINS];
+    double mean, median;
+    int    min, max;
+    struct test_stat *tests;
+    size_t ntests;
+    struct failure_class fails[16];
+    int    nfails;
+    struct together together[TOGETHER_MAX];
+    int    ntogether, together_left_out;
+    struct sim_lab sim;
+    char  *figure, *figure_why;
+};
+
+
+/* The whole report: per lab, then the submissions slowest first. */
+struct class_view {
+    struct lab_stat *labs;
+    int    nlabs;
+    const struct cr_sub *subs;
+    size_t n;
+    const size_t *slow;     /* indexes into subs, slowest first */
+    size_t nslow;
+    double median_seconds;
+    int    stale;           /* results of another configuration, left out */
+    int    unrecorded;      /* .done markers without a result record (older mmgrade) */
+};
+
+/* Distribution, pass rate per test (worst first), failure classes, tests failed together. */
+void   class_lab_numbers(struct lab_stat *ls, const struct cr_sub *subs, size_t n);
+double test_pass_rate(const struct test_stat *t);   /* percent of the runs, 0 if none */
+void   class_csvs_write(const struct class_view *v);
+void   class_page_write(const struct class_view *v);
 
 #endif /* CLASSREPORT_H */

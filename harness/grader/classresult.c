@@ -226,6 +226,19 @@ size_t class_results_load(const char *dir, const char *key, struct cr_sub **subs
     return n;
 }
 
+int class_markers_count(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.' && has_suffix(e->d_name, ".done");
+    if (d)
+        closedir(d);
+    return n;
+}
+
 const struct cr_lab *cr_lab_of(const struct cr_sub *s, const char *lab)
 {
     for (int i = 0; i < s->nlabs; i++)
