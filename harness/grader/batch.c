@@ -74,13 +74,13 @@ static int grade_entry(struct entry *e, struct lab *labs, int nlabs, const char 
     sbx_init(e->slot);
     if (grade_submission(e->path, labs, nlabs, &g) == -1)
         return 1;                           /* interrupted: no report, no marker */
+    if (class_result_save(cfg.out, e->name, e->path, key, &g, labs, nlabs) == -1)
+        return 1;
     char *report = report_render(&g, cfg.format, false);
     if (write_file_atomic(e->report, report, strlen(report)) == -1) {
         warnx_("%s: %s", e->report, strerror(errno));
         return 1;
     }
-    if (class_result_save(cfg.out, e->name, e->path, key, &g, labs, nlabs) == -1)
-        return 1;
     cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddArrayToObject(root, "scores");
     cJSON_AddStringToObject(root, "submission", e->path);
     cJSON_AddStringToObject(root, "fingerprint", e->fingerprint);

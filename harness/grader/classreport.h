@@ -1,10 +1,12 @@
 /* classreport.h - what the parts of the class report share: the per-submission results read
- * back from NAME.result.json (classresult.c), the similarity check (similarity.c), the score
+ * back from class-data/results/NAME.json (classresult.c), the similarity check (similarity.c), the score
  * figure (classfigure.c) and the page and CSVs (classreport.c). */
 #ifndef CLASSREPORT_H
 #define CLASSREPORT_H
 
 #include "grader.h"
+
+#define CLASS_DATA "class-data"     /* in --out: results/NAME.json, sources/NAME/labN/FILE */
 
 /* ---- Results read back (classresult.c) ------------------------------------------------ */
 struct cr_test {
@@ -33,8 +35,9 @@ struct cr_sub {
     int    nlabs;
 };
 
-/* Reads every DIR/\*.result.json written with configuration key; sorted by name. Returns
- * the count; *stale counts the results of other configurations, left out. */
+/* Reads every result in DIR/class-data/results written with configuration key whose
+ * NAME.done marker exists; sorted by name. Returns the count; *stale counts the results of
+ * other configurations, left out. */
 size_t class_results_load(const char *dir, const char *key, struct cr_sub **subs, int *stale);
 void   class_results_free(struct cr_sub *subs, size_t n);
 int    class_markers_count(const char *dir);  /* NAME.done files: graded submissions */

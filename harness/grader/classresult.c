@@ -1,7 +1,8 @@
 /* classresult.c - the per-submission record the class report is built from, so that it never
- * regrades: batch mode writes DIR/NAME.result.json (each lab's state, each test's status,
- * points, signal and time) and copies the graded student files to DIR/sources/NAME/labN/
- * (the similarity check reads them); the class report reads them back. */
+ * regrades: batch mode writes DIR/class-data/results/NAME.json (each lab's state, each test's
+ * status, points, signal and time) and copies the graded student files to
+ * DIR/class-data/sources/NAME/labN/ (the similarity check reads them); the class report reads
+ * them back. Kept apart from the reports, whose names and count other tools rely on. */
 #include "classreport.h"
 
 #include <cjson/cJSON.h>
@@ -38,7 +39,7 @@ static void save_sources(const char *dir, const char *name, const char *path,
 {
     const char *base = getenv("TMPDIR");
     char *scratch = xasprintf("%s/mmclass.XXXXXX", base && *base ? base : "/tmp");
-    char *dest = xasprintf("%s/sources/%s", dir, name), *found[MAX_LABS];
+    char *dest = xasprintf("%s/" CLASS_DATA "/sources/%s", dir, name), *found[MAX_LABS];
     struct grade notes = {0};
 
     remove_tree(dest);                  /* a regrade must not keep an older file */
@@ -107,12 +108,14 @@ int class_result_save(const char *dir, const char *name, const char *path, const
         if (g->labs[l].state != L_SKIPPED)
             cJSON_AddItemToArray(jlabs, lab_json(&g->labs[l]));
     cJSON_AddItemToObject(root, "labs", jlabs);
-    char *text = cJSON_PrintUnformatted(root), *file = xasprintf("%s/%s.result.json", dir, name);
-    int ret = write_file_atomic(file, text, strlen(text));
+    char *text = cJSON_PrintUnformatted(root), *rdir = xasprintf("%s/" CLASS_DATA "/results", dir);
+    char *file = xasprintf("%s/%s.json", rdir, name);
+    int ret = mkdirs(rdir, 0755) == -1 ? -1 : write_file_atomic(file, text, strlen(text));
     if (ret == -1)
         warnx_("%s: %s", file, strerror(errno));
     free(text);
     free(file);
+    free(rdir);
     cJSON_Delete(root);
     return ret;
 }
@@ -156,7 +159,7 @@ static void read_lab(const cJSON *o, const char *dir, const char *sub, struct cr
         l->ntests++;
     }
     /* The copy saved beside the result, if the submission had this lab's file. */
-    char *ldir = xasprintf("%s/sources/%s/%s", dir, sub, l->name);
+    char *ldir = xasprintf("%s/" CLASS_DATA "/sources/%s/%s", dir, sub, l->name);
     DIR *d = opendir(ldir);
     struct dirent *e;
     while (d && (e = readdir(d)))
@@ -170,7 +173,7 @@ static void read_lab(const cJSON *o, const char *dir, const char *sub, struct cr
 static bool read_result(const char *dir, const char *file, const char *key, struct cr_sub *s,
                         int *stale)
 {
-    char *path = xasprintf("%s/%s", dir, file);
+    char *path = xasprintf("%s/" CLASS_DATA "/results/%s", dir, file);
     size_t len;
     char *text = read_file(path, 16 << 20, &len);
     cJSON *root = text ? cJSON_Parse(text) : NULL, *l;
@@ -178,8 +181,11 @@ static bool read_result(const char *dir, const char *file, const char *key, stru
     const char *k = cJSON_GetStringValue(cJSON_GetObjectItem(root, "config"));
     bool ok = false;
 
+    char *marker = name ? xasprintf("%s/%s.done", dir, name) : NULL;
     if (!root || !name)
         warnx_("%s: not a result file mmgrade can read, left out of the class report", path);
+    else if (access(marker, F_OK) != 0)
+        ;                               /* its grading never finished: not in the gradebook */
     else if (!k || strcmp(k, key) != 0)
         (*stale)++;
     else {
@@ -194,6 +200,7 @@ static bool read_result(const char *dir, const char *file, const char *key, stru
         ok = true;
     }
     cJSON_Delete(root);
+    free(marker);
     free(text);
     free(path);
     return ok;
@@ -206,14 +213,15 @@ static int by_name(const void *a, const void *b)
 
 size_t class_results_load(const char *dir, const char *key, struct cr_sub **subs, int *stale)
 {
-    DIR *d = opendir(dir);
+    char *rdir = xasprintf("%s/" CLASS_DATA "/results", dir);
+    DIR *d = opendir(rdir);
     struct dirent *e;
     size_t n = 0, cap = 16;
 
     *stale = 0;
     *subs = xcalloc(cap, sizeof **subs);
     while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".result.json"))
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".json"))
             continue;
         if (n == cap)
             *subs = xrealloc(*subs, (cap *= 2) * sizeof **subs);
@@ -222,6 +230,7 @@ size_t class_results_load(const char *dir, const char *key, struct cr_sub **subs
     }
     if (d)
         closedir(d);
+    free(rdir);
     qsort(*subs, n, sizeof **subs, by_name);
     return n;
 }
