@@ -19,6 +19,17 @@ static void html_escape(struct buf *b, const char *s)
         }
 }
 
+/* A test name that may wrap after '/' and '_' (they are long, and the hints need room). */
+static void test_name(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        char c[2] = {*s, '\0'};
+        html_escape(b, c);
+        if (*s == '/' || *s == '_')
+            buf_puts(b, "<wbr/>");
+    }
+}
+
 /* Printed in black on white, readable without colour: bars carry their number beside them. */
 static const char page_style[] =
     "body{font:15px/1.45 sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;"
@@ -29,7 +40,9 @@ static const char page_style[] =
     "th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".bar{display:inline-block;height:.8em;background:#4a7ab5;border:1px solid #333;"
     "vertical-align:middle}\n"
-    ".low td.rate{font-weight:bold}.note{color:#444;font-size:.92rem}\n"
+    ".low td.rate{font-weight:bold}td.rate{white-space:nowrap}\n"
+    "table.tests{width:100%}table.tests td:first-child{width:32%}"
+    "table.tests td:nth-child(5){width:30%}.note{color:#444;font-size:.92rem}\n"
     "pre{margin:0;font-size:12px;line-height:1.3;white-space:pre-wrap;word-break:break-all}\n"
     "table.sbs{width:100%;table-layout:fixed}table.sbs td{width:50%}\n"
     ".ln{color:#777;user-select:none}.st{color:#999}\n"
@@ -39,7 +52,7 @@ static const char page_style[] =
 
 static void bar(struct buf *b, double pct)
 {
-    buf_printf(b, "<span class=\"bar\" style=\"width:%.1fpx\"></span> ", pct * 1.2);
+    buf_printf(b, "<span class=\"bar\" style=\"width:%.1fpx\"></span> ", pct * 0.8);
 }
 
 static void section_tests(struct buf *b, const struct lab_stat *ls)
@@ -54,7 +67,7 @@ static void section_tests(struct buf *b, const struct lab_stat *ls)
         const struct test_stat *t = &ls->tests[i];
         double r = test_pass_rate(t);
         buf_printf(b, "<tr%s><td><code>", t->ran && r < 50 ? " class=\"low\"" : "");
-        html_escape(b, t->name);
+        test_name(b, t->name);
         buf_printf(b, "</code>%s</td><td class=\"n\">%d</td><td class=\"n\">%d/%d</td>"
                       "<td class=\"rate\">", t->row && t->row->hidden ? " (hidden)" : "",
                    t->row ? t->row->points : 0, t->passed, t->ran);
@@ -103,9 +116,9 @@ static void section_together(struct buf *b, const struct lab_stat *ls)
         for (int i = 0; i < ls->ntogether; i++) {
             const struct together *t = &ls->together[i];
             buf_puts(b, "<tr><td><code>");
-            html_escape(b, t->a);
+            test_name(b, t->a);
             buf_puts(b, "</code></td><td><code>");
-            html_escape(b, t->b);
+            test_name(b, t->b);
             buf_printf(b, "</code></td><td class=\"n\">%d</td><td class=\"n\">%d, %d</td>"
                           "<td class=\"n\">%.0f%%</td></tr>\n", t->both, t->fa, t->fb,
                        100 * t->jaccard);
