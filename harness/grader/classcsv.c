@@ -1,6 +1,6 @@
-/* classcsv.c - the class report's numbers as CSV beside class.html: class-summary.csv,
- * class-distribution.csv, class-tests.csv, class-failures.csv, class-together.csv,
- * class-slowest.csv and similarity.csv (RFC 4180, fields quoted by csv_name). */
+/* classcsv.c - the class report's numbers as CSV in DIR/class/ beside class.html: summary,
+ * distribution, tests, failures, together, slowest and similarity.csv (RFC 4180, fields
+ * quoted by csv_name). A directory of their own: a submission's report may be NAME.csv. */
 #include "classreport.h"
 
 #include <errno.h>
@@ -17,9 +17,10 @@ static void csv_put(struct buf *b, const char *s, bool last)
 
 static void write_csv(const char *file, struct buf *b)
 {
-    char *path = xasprintf("%s/%s", cfg.out, file);
-    if (write_file_atomic(path, b->p ? b->p : "", b->len) == -1)
+    char *dir = xasprintf("%s/class", cfg.out), *path = xasprintf("%s/%s", dir, file);
+    if (mkdirs(dir, 0755) == -1 || write_file_atomic(path, b->p ? b->p : "", b->len) == -1)
         warnx_("%s: %s", path, strerror(errno));
+    free(dir);
     free(path);
     free(b->p);
     *b = (struct buf){0};
@@ -37,7 +38,7 @@ void class_csvs_write(const struct class_view *v)
     for (int i = 0; i < nls; i++)
         buf_printf(&b, "%s,%d,%d,%d,%.1f,%.1f,%d,%d\n", ls[i].lab->name, ls[i].subs,
                    ls[i].graded, ls[i].max_points, ls[i].mean, ls[i].median, ls[i].min, ls[i].max);
-    write_csv("class-summary.csv", &b);
+    write_csv("summary.csv", &b);
 
     buf_puts(&b, "lab,score_percent,submissions\n");
     for (int i = 0; i < nls; i++)
@@ -47,7 +48,7 @@ void class_csvs_write(const struct class_view *v)
             else
                 buf_printf(&b, "%s,%d-%d,%d\n", ls[i].lab->name, k * 10, k * 10 + 9,
                            ls[i].bins[k]);
-    write_csv("class-distribution.csv", &b);
+    write_csv("distribution.csv", &b);
 
     buf_puts(&b, "lab,test,points,visibility,ran,passed,pass_rate,failed,crashed,timeout,"
                  "stopped,noreport,notrun,section,hint\n");
@@ -64,7 +65,7 @@ void class_csvs_write(const struct class_view *v)
             csv_put(&b, t->row ? t->row->section : "", false);
             csv_put(&b, t->row ? t->row->hint : "", true);
         }
-    write_csv("class-tests.csv", &b);
+    write_csv("tests.csv", &b);
 
     buf_puts(&b, "lab,class,detail,submissions,tests\n");
     for (int i = 0; i < nls; i++)
@@ -74,7 +75,7 @@ void class_csvs_write(const struct class_view *v)
             csv_put(&b, ls[i].fails[k].detail, false);
             buf_printf(&b, "%d,%d\n", ls[i].fails[k].subs, ls[i].fails[k].tests);
         }
-    write_csv("class-failures.csv", &b);
+    write_csv("failures.csv", &b);
 
     buf_puts(&b, "lab,test_a,test_b,failed_both,failed_a,failed_b,jaccard\n");
     for (int i = 0; i < nls; i++)
@@ -85,7 +86,7 @@ void class_csvs_write(const struct class_view *v)
             csv_put(&b, t->b, false);
             buf_printf(&b, "%d,%d,%d,%.2f\n", t->both, t->fa, t->fb, t->jaccard);
         }
-    write_csv("class-together.csv", &b);
+    write_csv("together.csv", &b);
 
     buf_puts(&b, "rank,submission,seconds,score,max\n");
     for (size_t k = 0; k < v->nslow; k++) {
@@ -94,7 +95,7 @@ void class_csvs_write(const struct class_view *v)
         buf_printf(&b, "%.1f,%d,%d\n", subs[slow[k]].seconds, subs[slow[k]].score,
                    subs[slow[k]].max);
     }
-    write_csv("class-slowest.csv", &b);
+    write_csv("slowest.csv", &b);
 
     buf_puts(&b, "lab,rank,submission_a,submission_b,similarity,a_in_b,b_in_a,a_matched,"
                  "a_own_tokens,b_matched,b_own_tokens,runs\n");

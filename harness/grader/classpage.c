@@ -249,7 +249,7 @@ static void section_similarity(struct buf *b, const struct lab_stat *ls)
     }
     buf_puts(b, "</table>\n");
     if (s->npairs > SIM_LISTED_PAIRS)
-        buf_printf(b, "<p class=\"note\">%zu more pair(s) in similarity.csv.</p>\n",
+        buf_printf(b, "<p class=\"note\">%zu more pair(s) in class/similarity.csv.</p>\n",
                    s->npairs - SIM_LISTED_PAIRS);
     buf_puts(b, "<p class=\"note\">Side by side: each region sim_c matched, with its lines "
                 "in both files; grey lines are starter material and do not count.</p>\n");
@@ -322,8 +322,8 @@ void class_page_write(const struct class_view *v)
     buf_puts(&b, page_style);
     buf_printf(&b, "</style>\n</head>\n<body>\n<h1>Class report</h1>\n<p>%zu graded "
                    "submission(s) in this directory, written %s by mmgrade. The same numbers "
-                   "are in <code>class-*.csv</code> and <code>similarity.csv</code> beside this "
-                   "page; nothing here changes a score.</p>\n", v->n, when);
+                   "are in the CSV files of <code>class/</code> beside this page; nothing here "
+                   "changes a score.</p>\n", v->n, when);
     if (v->unrecorded > 0)
         buf_printf(&b, "<p class=\"note\">%d graded submission(s) have no result record "
                        "(graded by an older mmgrade) and are left out: run the batch again "

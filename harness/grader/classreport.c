@@ -1,6 +1,6 @@
 /* classreport.c - the class report batch mode writes beside gradebook.csv after every run
- * (a resume or --force too): DIR/class.html and the same numbers as DIR/class-*.csv and
- * similarity.csv. Built only from the records in DIR/class-data (classresult.c): it never
+ * (a resume or --force too): DIR/class.html and the same numbers as DIR/class/\*.csv.
+ * Built only from the records in DIR/class-data (classresult.c): it never
  * regrades, and it never changes a score. */
 #include "classreport.h"
 
