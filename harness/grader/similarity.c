@@ -130,11 +130,53 @@ static int by_score(const void *x, const void *y)
     return p->a != q->a ? (p->a < q->a ? -1 : 1) : (p->b < q->b ? -1 : 1);
 }
 
-/* Every run between two files, kept per unordered pair; then the pairs over the threshold. */
+/* Adds a run of sim_c's output to its pair: its own tokens to the side they were found
+ * from, and (if it has any) the run itself, oriented as (a, b) and kept once although -a
+ * reports it from both sides. */
+static void add_run(struct sim_pair *p, size_t *cap, struct sim_run r, bool from_b)
+{
+    if (from_b)
+        p->match_b += r.own_a;
+    else
+        p->match_a += r.own_a;
+    if (r.own_a == 0)               /* starter material only: nothing to show */
+        return;
+    if (from_b) {
+        int t;
+        t = r.a_from, r.a_from = r.b_from, r.b_from = t;
+        t = r.a_to, r.a_to = r.b_to, r.b_to = t;
+        t = r.own_a, r.own_a = r.own_b, r.own_b = t;
+    }
+    for (size_t k = 0; k < p->nruns; k++)
+        if (p->runs[k].a_from == r.a_from && p->runs[k].a_to == r.a_to &&
+            p->runs[k].b_from == r.b_from && p->runs[k].b_to == r.b_to)
+            return;
+    if (p->nruns == *cap)
+        p->runs = xrealloc(p->runs, (*cap = *cap * 2 + 4) * sizeof *p->runs);
+    p->runs[p->nruns++] = r;
+}
+
+/* Percentages of a pair; true if either side reaches the threshold. */
+static bool pair_over_threshold(struct sim_pair *p, const struct sim_file *fa,
+                                const struct sim_file *fb)
+{
+    if (p->a == p->b || fa->own == 0 || fb->own == 0)
+        return false;
+    /* Runs can overlap in a file (sim_c matches each pair separately): cap at 100 %. */
+    p->match_a = p->match_a > fa->own ? fa->own : p->match_a;
+    p->match_b = p->match_b > fb->own ? fb->own : p->match_b;
+    p->pct_a = 100.0 * (double)p->match_a / (double)fa->own;
+    p->pct_b = 100.0 * (double)p->match_b / (double)fb->own;
+    p->score = 100.0 * (double)(p->match_a + p->match_b) / (double)(fa->own + fb->own);
+    return p->pct_a >= SIM_THRESHOLD || p->pct_b >= SIM_THRESHOLD;
+}
+
+/* Every run between two files, kept per unordered pair; then the pairs over the threshold,
+ * most similar first. */
 static void collect_pairs(char *text, struct sim_lab *s)
 {
     size_t n = s->nfiles;
-    struct sim_pair *all = xcalloc(n * n, sizeof *all);   /* [min * n + max] */
+    struct sim_pair *all = xcalloc(n * n, sizeof *all);   /* [a * n + b], a < b */
     size_t *cap = xcalloc(n * n, sizeof *cap);
 
     for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
@@ -145,48 +187,14 @@ static void collect_pairs(char *text, struct sim_lab *s)
         r.own_a = own_tokens(&s->files[a], r.a_from, r.a_to, r.tokens);
         r.own_b = own_tokens(&s->files[b], r.b_from, r.b_to, r.tokens);
         size_t lo = a < b ? a : b, hi = a < b ? b : a;
-        struct sim_pair *p = &all[lo * n + hi];
-        p->a = lo;
-        p->b = hi;
-        if (a == lo)            /* a's material found in b */
-            p->match_a += r.own_a;
-        else
-            p->match_b += r.own_a;
-        if (r.own_a == 0)       /* starter material only: nothing to show */
-            continue;
-        if (a != lo) {          /* keep every run oriented as (lo, hi) */
-            int t;
-            t = r.a_from, r.a_from = r.b_from, r.b_from = t;
-            t = r.a_to, r.a_to = r.b_to, r.b_to = t;
-            t = r.own_a, r.own_a = r.own_b, r.own_b = t;
-        }
-        /* -a reports a run from both sides: keep one. */
-        bool seen = false;
-        for (size_t k = 0; k < p->nruns && !seen; k++)
-            seen = p->runs[k].a_from == r.a_from && p->runs[k].a_to == r.a_to &&
-                   p->runs[k].b_from == r.b_from && p->runs[k].b_to == r.b_to;
-        if (seen)
-            continue;
-        if (p->nruns == cap[lo * n + hi])
-            p->runs = xrealloc(p->runs, (cap[lo * n + hi] = cap[lo * n + hi] * 2 + 4) *
-                                            sizeof *p->runs);
-        p->runs[p->nruns++] = r;
+        all[lo * n + hi].a = lo;
+        all[lo * n + hi].b = hi;
+        add_run(&all[lo * n + hi], &cap[lo * n + hi], r, a != lo);
     }
     s->pairs = xcalloc(n * n + 1, sizeof *s->pairs);
     for (size_t i = 0; i < n * n; i++) {
         struct sim_pair *p = &all[i];
-        const struct sim_file *fa = &s->files[p->a], *fb = &s->files[p->b];
-        if (p->a == p->b || fa->own == 0 || fb->own == 0) {
-            free(p->runs);
-            continue;
-        }
-        /* The own tokens matched can exceed the own tokens when runs overlap: cap at 100. */
-        p->match_a = p->match_a > fa->own ? fa->own : p->match_a;
-        p->match_b = p->match_b > fb->own ? fb->own : p->match_b;
-        p->pct_a = 100.0 * (double)p->match_a / (double)fa->own;
-        p->pct_b = 100.0 * (double)p->match_b / (double)fb->own;
-        p->score = 100.0 * (double)(p->match_a + p->match_b) / (double)(fa->own + fb->own);
-        if (p->pct_a >= SIM_THRESHOLD || p->pct_b >= SIM_THRESHOLD)
+        if (pair_over_threshold(p, &s->files[p->a], &s->files[p->b]))
             s->pairs[s->npairs++] = *p;
         else
             free(p->runs);
