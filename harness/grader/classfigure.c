@@ -47,7 +47,26 @@ static char *write_inputs(const char *work, const int *bins, int nbins, const ch
     return ret;
 }
 
-char *class_figure_svg(const int *bins, int nbins, const char *title, char **why)
+/* The SVG from its <svg> tag on (no XML declaration inline), its ids prefixed: two labs'
+ * figures on one page must not share an id. */
+static char *inline_svg(const char *start, const char *prefix)
+{
+    struct buf b = {0};
+
+    for (const char *p = start, *id; *p; p = id + 4) {
+        id = strstr(p, "id=\"");
+        if (!id) {
+            buf_puts(&b, p);
+            break;
+        }
+        buf_add(&b, p, (size_t)(id - p) + 4);
+        buf_printf(&b, "%s-", prefix);
+    }
+    return buf_take(&b);
+}
+
+char *class_figure_svg(const int *bins, int nbins, const char *title, const char *id_prefix,
+                       char **why)
 {
     const char *base = getenv("TMPDIR");
     char *work = xasprintf("%s/mmfig.XXXXXX", base && *base ? base : "/tmp"), *svg = NULL;
@@ -75,7 +94,7 @@ char *class_figure_svg(const int *bins, int nbins, const char *title, char **why
     char *text = script && res.status == 0 ? read_file(out, 4 << 20, &len) : NULL;
     char *start = text ? strstr(text, "<svg") : NULL;
     if (start) {
-        svg = xstrdup(start);           /* inline: without the XML declaration and DOCTYPE */
+        svg = inline_svg(start, id_prefix);
     } else {
         if (res.out)
             sanitize_text(res.out);

@@ -53,7 +53,7 @@ void class_report_write(struct lab *labs, int nlabs, const char *key)
         class_lab_numbers(l, subs, n);
         lab_similarity(l, subs, n);
         char *title = xasprintf("%s: %d submission(s)", labs[i].name, l->subs);
-        l->figure = class_figure_svg(l->bins, NBINS, title, &l->figure_why);
+        l->figure = class_figure_svg(l->bins, NBINS, title, labs[i].name, &l->figure_why);
         free(title);
     }
     for (size_t i = 0; i < n; i++)

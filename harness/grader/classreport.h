@@ -91,8 +91,10 @@ void similarity_check(const char *starter, const char *const *names,
 void similarity_free(struct sim_lab *s);
 
 /* ---- The score figure (classfigure.c) -------------------------------------------------- */
-/* An inline SVG histogram of percent scores drawn by gnuplot; NULL + *why if it cannot. */
-char *class_figure_svg(const int *bins, int nbins, const char *title, char **why);
+/* An inline SVG histogram of percent scores drawn by gnuplot, its ids prefixed with
+ * id_prefix; NULL + *why if it cannot. */
+char *class_figure_svg(const int *bins, int nbins, const char *title, const char *id_prefix,
+                       char **why);
 
 /* ---- The numbers (classstats.c), CSVs (classcsv.c) and page (classpage.c) ------------ */
 #define NBINS        11      /* 0-9 %, ..., 90-99 %, 100 % */

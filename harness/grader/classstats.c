@@ -95,8 +95,9 @@ static void failed_together(struct lab_stat *ls, const struct cr_sub *subs, size
         memset(failed, 0, nt * sizeof *failed);
         for (size_t i = 0; i < l->ntests; i++) {
             passed += l->tests[i].status == T_PASSED;
-            if (l->tests[i].status != T_PASSED)
-                failed[test_of(ls, l->tests[i].name) - ls->tests] = true;
+            size_t t = (size_t)(test_of(ls, l->tests[i].name) - ls->tests);
+            if (l->tests[i].status != T_PASSED && t < nt)   /* all known: lab_numbers saw them */
+                failed[t] = true;
         }
         if (passed == 0) {
             ls->together_left_out++;
