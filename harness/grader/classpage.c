@@ -149,24 +149,18 @@ static void excerpt(struct buf *b, char **lines, int nlines, const struct sim_fi
     buf_puts(b, "</pre>");
 }
 
-static char **file_lines(const char *path, int *n)
+static char **file_lines(const char *text, int *n)
 {
-    size_t len;
-    char *text = read_file(path, 1 << 20, &len);
     char **lines = xcalloc(1, sizeof *lines);
 
     *n = 0;
-    if (!text)
-        return lines;
-    sanitize_text(text);                    /* valid UTF-8 on the page, whatever the file */
-    for (char *p = text, *nl; *p; p = nl + 1) {
+    for (const char *p = text, *nl; *p; p = nl + 1) {
         nl = strchr(p, '\n');
         lines = xrealloc(lines, (size_t)(*n + 2) * sizeof *lines);
         lines[(*n)++] = nl ? strndup(p, (size_t)(nl - p)) : xstrdup(p);
         if (!nl)
             break;
     }
-    free(text);
     return lines;
 }
 
@@ -182,7 +176,7 @@ static void side_by_side(struct buf *b, const struct lab_stat *ls, size_t k)
     const struct sim_pair *p = &ls->sim.pairs[k];
     const struct sim_file *fa = &ls->sim.files[p->a], *fb = &ls->sim.files[p->b];
     int na, nb;
-    char **la = file_lines(fa->path, &na), **lb = file_lines(fb->path, &nb);
+    char **la = file_lines(fa->text, &na), **lb = file_lines(fb->text, &nb);
 
     buf_printf(b, "<details id=\"%s-pair-%zu\"><summary>%zu. ", ls->lab->name, k + 1, k + 1);
     html_escape(b, fa->name);

@@ -9,7 +9,7 @@
 
 static void lab_similarity(struct lab_stat *ls, const struct cr_sub *subs, size_t n)
 {
-    const char **names = xcalloc(n + 1, sizeof *names), **paths = xcalloc(n + 1, sizeof *paths);
+    const char **names = xcalloc(n + 1, sizeof *names), **texts = xcalloc(n + 1, sizeof *texts);
     char *starter = xasprintf("%s/%s/%s", cfg.root, ls->lab->dir, ls->lab->file);
     size_t k = 0;
 
@@ -17,12 +17,12 @@ static void lab_similarity(struct lab_stat *ls, const struct cr_sub *subs, size_
         const struct cr_lab *l = cr_lab_of(&subs[s], ls->lab->name);
         if (l && l->source) {
             names[k] = subs[s].name;
-            paths[k++] = l->source;
+            texts[k++] = l->source;
         }
     }
-    similarity_check(starter, names, paths, k, &ls->sim);
+    similarity_check(starter, names, texts, k, &ls->sim);
     free(names);
-    free(paths);
+    free(texts);
     free(starter);
 }
 

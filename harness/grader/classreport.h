@@ -6,7 +6,7 @@
 
 #include "grader.h"
 
-#define CLASS_DATA "class-data"     /* in --out: results/NAME.json, sources/NAME/labN/FILE */
+#define CLASS_DATA "class-data"     /* in --out: results/NAME.json */
 
 /* ---- Results read back (classresult.c) ------------------------------------------------ */
 struct cr_test {
@@ -22,7 +22,7 @@ struct cr_lab {
     enum labstate state;
     int    score, max;
     double seconds;
-    char  *source;          /* copy of the graded student file, NULL if there was none */
+    char  *source;          /* text of the graded student file, NULL if there was none */
     struct cr_test *tests;
     size_t ntests;
 };
@@ -69,7 +69,7 @@ struct sim_pair {
 
 struct sim_file {
     const char *name;       /* submission */
-    const char *path;       /* its copy of the student file */
+    const char *text;       /* the student file */
     int    nlines;
     int   *line_tokens;     /* [1..nlines]: tokens sim_c sees on each line */
     bool  *starter_line;    /* [1..nlines]: line lies in a run shared with the starter */
@@ -85,9 +85,9 @@ struct sim_lab {
     double seconds;
 };
 
-/* Compares the files pairwise with sim_c, the starter's material subtracted. */
+/* Compares the texts pairwise with sim_c, the starter's material subtracted. */
 void similarity_check(const char *starter, const char *const *names,
-                      const char *const *paths, size_t n, struct sim_lab *out);
+                      const char *const *texts, size_t n, struct sim_lab *out);
 void similarity_free(struct sim_lab *s);
 
 /* ---- The score figure (classfigure.c) -------------------------------------------------- */

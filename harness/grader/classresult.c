@@ -1,8 +1,7 @@
 /* classresult.c - the per-submission record the class report is built from, so that it never
- * regrades: batch mode writes DIR/class-data/results/NAME.json (each lab's state, each test's
- * status, points, signal and time) and copies the graded student files to
- * DIR/class-data/sources/NAME/labN/ (the similarity check reads them); the class report reads
- * them back. Kept apart from the reports, whose names and count other tools rely on. */
+ * regrades: batch mode writes DIR/class-data/results/NAME.json with each lab's state, each
+ * test's status, points, signal and time, and the text of the graded file (the similarity
+ * check reads it). One file per submission, whatever it holds, apart from the reports. */
 #include "classreport.h"
 
 #include <cjson/cJSON.h>
@@ -32,43 +31,39 @@ static int key_index(const char *s, const char *const *keys, int n)
     return -1;
 }
 
-/* Copies the student files again from the submission (the grading scratch is gone): the
- * same extraction as grading, so the copy is the file that was graded. */
-static void save_sources(const char *dir, const char *name, const char *path,
-                         struct lab *labs, int nlabs)
+/* The student files again, from the submission (the grading scratch is gone): the same
+ * extraction as grading, so each text is the file that was graded; texts[i] NULL if none. */
+static void read_sources(const char *path, struct lab *labs, int nlabs, char **texts)
 {
     const char *base = getenv("TMPDIR");
     char *scratch = xasprintf("%s/mmclass.XXXXXX", base && *base ? base : "/tmp");
-    char *dest = xasprintf("%s/" CLASS_DATA "/sources/%s", dir, name), *found[MAX_LABS];
+    char *found[MAX_LABS];
     struct grade notes = {0};
 
-    remove_tree(dest);                  /* a regrade must not keep an older file */
+    for (int i = 0; i < nlabs; i++)
+        texts[i] = NULL;
     if (!mkdtemp(scratch) || chmod(scratch, 0711) == -1) {
         warnx_("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
-        goto out;
+        free(scratch);
+        return;
     }
     submission_collect(path, scratch, labs, nlabs, found, &notes);
     for (int i = 0; i < nlabs; i++) {
         if (!found[i])
             continue;
         char *src = xasprintf("%s/%s/src/%s", scratch, labs[i].name, labs[i].file);
-        char *ddir = xasprintf("%s/%s", dest, labs[i].name);
-        char *dst = xasprintf("%s/%s", ddir, labs[i].file);
-        if (mkdirs(ddir, 0755) == -1 || copy_file(src, dst, 0644) == -1)
-            warnx_("%s: cannot keep a copy for the class report: %s", dst, strerror(errno));
+        size_t len;
+        if ((texts[i] = read_file(src, 1 << 20, &len)))
+            sanitize_text(texts[i]);    /* valid UTF-8 in the JSON; a NUL ends the text */
         free(src);
-        free(ddir);
-        free(dst);
         free(found[i]);
     }
     remove_tree(scratch);
-out:
     strv_free(&notes.notes);
     free(scratch);
-    free(dest);
 }
 
-static cJSON *lab_json(const struct lab_result *r)
+static cJSON *lab_json(const struct lab_result *r, const char *source)
 {
     cJSON *o = cJSON_CreateObject(), *tests = cJSON_CreateArray();
 
@@ -90,6 +85,8 @@ static cJSON *lab_json(const struct lab_result *r)
         cJSON_AddItemToArray(tests, j);
     }
     cJSON_AddItemToObject(o, "tests", tests);
+    if (source)
+        cJSON_AddStringToObject(o, "source", source);
     return o;
 }
 
@@ -97,22 +94,31 @@ int class_result_save(const char *dir, const char *name, const char *path, const
                       const struct grade *g, struct lab *labs, int nlabs)
 {
     cJSON *root = cJSON_CreateObject(), *jlabs = cJSON_CreateArray();
+    char *texts[MAX_LABS];
 
-    save_sources(dir, name, path, labs, nlabs);
+    read_sources(path, labs, nlabs, texts);
     cJSON_AddStringToObject(root, "submission", name);
     cJSON_AddStringToObject(root, "config", key);
     cJSON_AddNumberToObject(root, "score", g->score);
     cJSON_AddNumberToObject(root, "max", g->max);
     cJSON_AddNumberToObject(root, "seconds", g->seconds);
-    for (int l = 0; l < g->nlabs; l++)
-        if (g->labs[l].state != L_SKIPPED)
-            cJSON_AddItemToArray(jlabs, lab_json(&g->labs[l]));
+    for (int l = 0; l < g->nlabs; l++) {
+        const struct lab_result *r = &g->labs[l];
+        const char *source = NULL;
+        for (int i = 0; i < nlabs; i++)
+            if (r->lab == &labs[i])
+                source = texts[i];
+        if (r->state != L_SKIPPED)
+            cJSON_AddItemToArray(jlabs, lab_json(r, source));
+    }
     cJSON_AddItemToObject(root, "labs", jlabs);
     char *text = cJSON_PrintUnformatted(root), *rdir = xasprintf("%s/" CLASS_DATA "/results", dir);
     char *file = xasprintf("%s/%s.json", rdir, name);
     int ret = mkdirs(rdir, 0755) == -1 ? -1 : write_file_atomic(file, text, strlen(text));
     if (ret == -1)
         warnx_("%s: %s", file, strerror(errno));
+    for (int i = 0; i < nlabs; i++)
+        free(texts[i]);
     free(text);
     free(file);
     free(rdir);
@@ -128,7 +134,7 @@ static double num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-static void read_lab(const cJSON *o, const char *dir, const char *sub, struct cr_lab *l)
+static void read_lab(const cJSON *o, struct cr_lab *l)
 {
     const cJSON *t;
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(o, "lab"));
@@ -158,16 +164,8 @@ static void read_lab(const cJSON *o, const char *dir, const char *sub, struct cr
         ct->seconds = num(t, "seconds");
         l->ntests++;
     }
-    /* The copy saved beside the result, if the submission had this lab's file. */
-    char *ldir = xasprintf("%s/" CLASS_DATA "/sources/%s/%s", dir, sub, l->name);
-    DIR *d = opendir(ldir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.' && !l->source)
-            l->source = xasprintf("%s/%s", ldir, e->d_name);
-    if (d)
-        closedir(d);
-    free(ldir);
+    const char *source = cJSON_GetStringValue(cJSON_GetObjectItem(o, "source"));
+    l->source = source ? xstrdup(source) : NULL;
 }
 
 static bool read_result(const char *dir, const char *file, const char *key, struct cr_sub *s,
@@ -196,7 +194,7 @@ static bool read_result(const char *dir, const char *file, const char *key, stru
         s->seconds = num(root, "seconds");
         cJSON_ArrayForEach(l, cJSON_GetObjectItem(root, "labs"))
             if (s->nlabs < MAX_LABS)
-                read_lab(l, dir, name, &s->labs[s->nlabs++]);
+                read_lab(l, &s->labs[s->nlabs++]);
         ok = true;
     }
     cJSON_Delete(root);

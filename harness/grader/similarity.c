@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #define SIM_C     "/usr/bin/sim_c"
-#define SIM_WALL  600.0                 /* seconds per sim_c run; 300 files take ~10 s */
+#define SIM_WALL  600.0                 /* seconds per sim_c run; 300 files take ~20 s */
 
 /* Runs sim_c in work with the given options then files 0.c .. n-1.c (and "/ s.c" when
  * starter); its output is in work/out. Returns the output or NULL with *why. */
@@ -29,8 +29,11 @@ static char *run_sim(const char *work, const char *opts, size_t n, bool starter,
         strv_addf(&argv, "%zu.c", i);
     if (starter)
         strv_split(&argv, "/ s.c");
+    /* Sandboxed like any tool that reads student files: sim_c's output grows with the
+     * square of the class (300 near-copies: ~100 MB, 200 MB of memory). */
     struct sbx_job job = {.argv = argv.v, .cwd = work, .report_fd = -1, .out_keep = 4096,
-                          .wall = SIM_WALL, .cpu = (rlim_t)SIM_WALL, .trusted = true};
+                          .wall = SIM_WALL, .cpu = (rlim_t)SIM_WALL, .as = 4ul << 30,
+                          .fsize = 1ul << 30, .nofile = 64, .nproc = 16};
     struct sbx_result res;
     unlink(out);
     sbx_run(&job, &res);
@@ -204,51 +207,55 @@ static void collect_pairs(char *text, struct sim_lab *s)
     free(cap);
 }
 
-static int count_lines(const char *path)
+static int count_lines(const char *text)
 {
-    size_t len;
-    char *text = read_file(path, 1 << 20, &len);
+    size_t len = strlen(text);
     int n = 0;
 
-    if (!text)
-        return 0;
     for (size_t i = 0; i < len; i++)
         n += text[i] == '\n';
-    n += len && text[len - 1] != '\n';
-    free(text);
-    return n;
+    return n + (len && text[len - 1] != '\n');
 }
 
-/* The work directory: 0.c .. n-1.c and s.c, symlinks to the files (short names that
- * sim_c's output cannot confuse with its own punctuation). */
-static char *make_work(const char *starter, const char *const *paths, size_t n, char **why)
+/* The work directory: the texts as 0.c .. n-1.c and a copy of the starter as s.c (short
+ * names that sim_c's output cannot confuse with its own punctuation). */
+static char *make_work(const char *starter, const char *const *texts, size_t n, char **why)
 {
     const char *base = getenv("TMPDIR");
     char *work = xasprintf("%s/mmsim.XXXXXX", base && *base ? base : "/tmp");
+    char *s = NULL;
 
     if (!mkdtemp(work)) {
         *why = xasprintf("%s: cannot create: %s", work, strerror(errno));
-        free(work);
-        return NULL;
+        goto fail;
     }
-    for (size_t i = 0; i <= n; i++) {
-        char *link = i < n ? xasprintf("%s/%zu.c", work, i) : xasprintf("%s/s.c", work);
-        char real[4096];
-        const char *target = i < n ? paths[i] : starter;
-        if (!realpath(target, real) || symlink(real, link) == -1) {
-            *why = xasprintf("%s: %s", target, strerror(errno));
-            free(link);
-            remove_tree(work);
-            free(work);
-            return NULL;
+    s = xasprintf("%s/s.c", work);      /* after mkdtemp, which fills in the name */
+    if (copy_file(starter, s, 0644) == -1) {
+        *why = xasprintf("%s: %s", starter, strerror(errno));
+        goto fail_remove;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *f = xasprintf("%s/%zu.c", work, i);
+        int ret = write_file_atomic(f, texts[i], strlen(texts[i]));
+        free(f);
+        if (ret == -1) {
+            *why = xasprintf("%s: cannot write: %s", work, strerror(errno));
+            goto fail_remove;
         }
-        free(link);
     }
+    free(s);
+    sbx_own(work);                      /* sim_c writes its output there */
     return work;
+fail_remove:
+    remove_tree(work);
+fail:
+    free(s);
+    free(work);
+    return NULL;
 }
 
 void similarity_check(const char *starter, const char *const *names,
-                      const char *const *paths, size_t n, struct sim_lab *s)
+                      const char *const *texts, size_t n, struct sim_lab *s)
 {
     double t0 = now_seconds();
     char *work = NULL, *text;
@@ -259,8 +266,8 @@ void similarity_check(const char *starter, const char *const *names,
     for (size_t i = 0; i < n; i++) {
         struct sim_file *f = &s->files[i];
         f->name = names[i];
-        f->path = paths[i];
-        f->nlines = count_lines(paths[i]);
+        f->text = texts[i];
+        f->nlines = count_lines(texts[i]);
         f->line_tokens = xcalloc((size_t)f->nlines + 2, sizeof *f->line_tokens);
         f->starter_line = xcalloc((size_t)f->nlines + 2, sizeof *f->starter_line);
     }
@@ -273,7 +280,7 @@ void similarity_check(const char *starter, const char *const *names,
         s->error = xasprintf("%zu student file(s) of this lab: nothing to compare", n);
         goto out;
     }
-    if (!(work = make_work(starter, paths, n, &s->error)))
+    if (!(work = make_work(starter, texts, n, &s->error)))
         goto out;
     if (!(text = run_sim(work, "--", n, false, &s->error)))
         goto out;
