@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 struct entry {
-    char  *path, *name, *report, *marker, *fingerprint;
+    char  *path, *name, *stem, *report, *marker, *fingerprint;
     bool   done, skipped, failed;
     int    scores[MAX_LABS], nscores, total, max;
     double seconds;
@@ -146,6 +146,8 @@ static int grade_entry(struct entry *e, struct lab *labs, int nlabs, const char 
         return 1;                           /* interrupted: no report, no marker */
     free(g.name);
     g.name = xstrdup(e->name);              /* the gradebook key, in the report too */
+    if (class_result_save(cfg.out, e->name, e->stem, e->path, key, &g, labs, nlabs) == -1)
+        return 1;
     char *report = report_render(&g, cfg.format, false);
     if (write_file_atomic(e->report, report, strlen(report)) == -1) {
         warnx_("%s: %s", e->report, strerror(errno));
@@ -313,10 +315,9 @@ int batch_run(char **paths, int npaths, struct lab *labs, int nlabs)
         die("%s: cannot create: %s", cfg.out, strerror(errno));
     for (int i = 0; i < npaths; i++) {
         struct entry *e = &es[i];
-        char *stem = report_stem(e->name);
-        e->report = xasprintf("%s/%s.%s", cfg.out, stem, format_extension(cfg.format));
-        e->marker = xasprintf("%s/%s.done", cfg.out, stem);
-        free(stem);
+        e->stem = report_stem(e->name);
+        e->report = xasprintf("%s/%s.%s", cfg.out, e->stem, format_extension(cfg.format));
+        e->marker = xasprintf("%s/%s.done", cfg.out, e->stem);
         e->fingerprint = submission_fingerprint(paths[i]);
         if (!cfg.force && read_marker(e, key)) {
             e->done = e->skipped = true;
@@ -369,6 +370,8 @@ int batch_run(char **paths, int npaths, struct lab *labs, int nlabs)
             }
     }
     write_gradebook(es, npaths, labs, nlabs);
+    if (!sbx_interrupted)
+        class_report_write(labs, nlabs, key);
     summary(es, npaths);
     if (sbx_interrupted)
         fprintf(stderr, "mmgrade: interrupted; run the same command again to resume\n");

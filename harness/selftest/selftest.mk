@@ -42,3 +42,9 @@ test-mutants: deps $(addsuffix -tests,$(LABS))
 	$(Q)$(SELFTEST_DIR)/check-mutants $(LABS)
 
 TEST_TARGETS += test-mutants
+
+# The class report and the similarity check on a small generated class of lab 1 (~30 s).
+test-class: deps $(BUILD)/bin/mmgrade $(BUILD)/selftest/gsresult
+	$(Q)$(SELFTEST_DIR)/class/check-class
+
+TEST_TARGETS += test-class
