@@ -245,8 +245,8 @@ int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs);
 /* ---- Class report (classresult.c, classreport.c, similarity.c, classfigure.c) ---------- */
 /* Batch mode keeps DIR/class-data/: each result and a copy of the graded files (0 or -1); after
  * each run rewrites DIR/class.html and its CSVs from every result of configuration key. */
-int  class_result_save(const char *dir, const char *name, const char *path, const char *key,
-                       const struct grade *g, struct lab *labs, int nlabs);
+int  class_result_save(const char *dir, const char *name, const char *stem, const char *path,
+                       const char *key, const struct grade *g, struct lab *labs, int nlabs);
 void class_report_write(struct lab *labs, int nlabs, const char *key);
 
 #endif /* GRADER_H */
