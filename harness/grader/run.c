@@ -14,7 +14,6 @@
 
 #define OUTPUT_KEEP   (16u << 10)
 #define DEFAULT_WALL  60.0
-#define END_MARK      "mmtest: the test reached its end"
 
 static void sandbox_limits(struct sbx_job *job)
 {
@@ -156,7 +155,7 @@ static void parse_report(const char *report, struct test_result *t, bool timed_o
                 cJSON *msg;
                 cJSON_ArrayForEach(msg, cJSON_GetObjectItem(obj, "messages")) {
                     const char *m = cJSON_GetStringValue(msg);
-                    if (m && strcmp(m, END_MARK) != 0 && t->messages.n < 20)
+                    if (m && t->messages.n < 20)
                         strv_add(&t->messages, m);
                 }
             } else if (name && !all) {

@@ -1,5 +1,6 @@
-/* mmreport.c - Criterion report hooks: one JSON line per finished test for the grader, and
- * the end-of-test rule (a test passes only if it reached MM_END) for everyone.
+/* mmreport.c - Criterion report hooks: one JSON line per finished test for the grader.
+ * Criterion's own verdict is final: the test process (the judge) never runs student code, so
+ * nothing in it can end a test early or send a forged assertion (mmtest.h).
  * MMTEST_REPORT_FD=n: write the JSON Lines to fd n. MMTEST_EXPECT=pass|fail: exit 0 only if
  * every test passed (or none did), after one verdict line - what `make test` checks. */
 #include "mmtest.h"
@@ -16,7 +17,7 @@
 #define MAX_TESTS 1024
 
 static int report_fd = -1;
-static int ntests, npassed, nstopped;
+static int ntests, npassed;
 static const struct criterion_test_stats *reported[MAX_TESTS];  /* none reported twice */
 static int verdict_status;
 static void (*runner_end[8])(void);     /* MM_AT_RUNNER_END: a few per test binary */
@@ -29,14 +30,6 @@ void mm_at_runner_end(void (*fn)(void))
     runner_end[nrunner_end++] = fn;
 }
 
-static bool reached_end(const struct criterion_test_stats *ts)
-{
-    for (const struct criterion_assert_stats *a = ts->asserts; a; a = a->next)
-        if (a->passed && a->message && strcmp(a->message, MM_END_MARK) == 0)
-            return true;
-    return false;
-}
-
 static const char *status_of(const struct criterion_test_stats *ts)
 {
     if (ts->crashed)
@@ -45,9 +38,7 @@ static const char *status_of(const struct criterion_test_stats *ts)
         return "timeout";
     if (ts->test_status == CR_STATUS_SKIPPED)
         return "skipped";
-    if (ts->test_status == CR_STATUS_PASSED)
-        return reached_end(ts) ? "passed" : "stopped";
-    return "failed";
+    return ts->test_status == CR_STATUS_PASSED ? "passed" : "failed";
 }
 
 static void write_line(cJSON *obj)
@@ -80,12 +71,6 @@ static void report_test(struct criterion_test_stats *ts)
     char id[512];
     snprintf(id, sizeof id, "%s/%s", ts->test->category, ts->test->name);
     npassed += strcmp(status, "passed") == 0;
-    if (strcmp(status, "stopped") == 0) {
-        nstopped++;
-        fprintf(stderr, "mmtest: %s: Criterion counts it as passed, but it stopped before its "
-                "end (did your code call exit() or _exit()?). The grader counts it as failed.\n",
-                id);
-    }
     if (report_fd < 0)
         return;
 
@@ -111,8 +96,6 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
     const char *fd = getenv("MMTEST_REPORT_FD");
 
     (void)set;
-    /* Passed assertions are recorded only with full stats: the end mark is one. */
-    criterion_options.full_stats = true;
     if (fd)
         report_fd = atoi(fd);
     /* A test killed at its timeout orphans its children; as a subreaper the runner gets
@@ -155,8 +138,8 @@ ReportHook(POST_ALL)(struct criterion_global_stats *gs)
     if (expect) {
         ok = strcmp(expect, "pass") == 0 ? npassed == ntests && ntests > 0
                                          : npassed == 0 && ntests > 0;
-        fprintf(stderr, "mmtest: %d tests, %d passed, %d stopped early: %s (expected %s)\n",
-                ntests, npassed, nstopped, ok ? "as expected" : "NOT as expected",
+        fprintf(stderr, "mmtest: %d tests, %d passed: %s (expected %s)\n",
+                ntests, npassed, ok ? "as expected" : "NOT as expected",
                 strcmp(expect, "pass") == 0 ? "all to pass" : "none to pass");
     } else {
         ok = npassed == ntests;

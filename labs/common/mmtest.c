@@ -7,11 +7,8 @@
 #include <seccomp.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <grp.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +21,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 
 #define MM_MAX_TMP 64
 
 static pid_t test_pid;                  /* the process the test body runs in */
-static atomic_int *stray_children;      /* shared with every child forked during the test */
 static char *tmp_paths[MM_MAX_TMP];     /* files and directories mm_fini removes */
 static int ntmp;
 
@@ -82,25 +75,6 @@ const char *mm_signal_name(int sig)
     return unknown;
 }
 
-const char *mm_fail_mismatch(const char *call, long long ret, long long failret,
-                             int err, int want, const char *hint)
-{
-    static char msg[1024];
-
-    if (ret == failret && err == want)
-        return NULL;
-    if (ret != failret)
-        snprintf(msg, sizeof msg, "%s: expected failure (%lld) with errno %s (%s), "
-                 "got %lld%s%s.\n  Hint: %s", call, failret, mm_errno_name(want),
-                 strerror(want), ret, err ? " with errno " : "", err ? mm_errno_name(err) : "",
-                 hint);
-    else
-        snprintf(msg, sizeof msg, "%s: expected errno %s (%s), got %s (%s).\n  Hint: %s",
-                 call, mm_errno_name(want), strerror(want), mm_errno_name(err),
-                 strerror(err), hint);
-    return msg;
-}
-
 /* ---- Suites --------------------------------------------------------------------------- */
 
 void mm_init(void)
@@ -110,10 +84,6 @@ void mm_init(void)
      * variable too, so that student code cannot even learn the number. */
     unsetenv("MMTEST_REPORT_FD");
     test_pid = getpid();
-    stray_children = mmap(NULL, sizeof *stray_children, PROT_READ | PROT_WRITE,
-                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (stray_children == MAP_FAILED)
-        stray_children = NULL;
     /* Orphans of student code are re-parented to us, so mm_fini can reap them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     /* The judge: no process of the same uid may ptrace it or open its /proc/PID/mem. */
@@ -153,42 +123,15 @@ void mm_fini(void)
 {
     if (getpid() != test_pid)
         _exit(MM_STRAY_EXIT);
-    mm_subject_fini();
     mm_kill_descendants();
     for (int i = ntmp - 1; i >= 0; i--) {
         nftw(tmp_paths[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         free(tmp_paths[i]);
     }
     ntmp = 0;
-    if (stray_children)
-        munmap(stray_children, sizeof *stray_children);
-    stray_children = NULL;
-}
-
-int mm_leaked(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-    return __lsan_do_recoverable_leak_check() != 0;
-#else
-    return 0;
-#endif
 }
 
 /* ---- Processes ------------------------------------------------------------------------ */
-
-void mm_guard(void)
-{
-    if (test_pid == 0 || getpid() == test_pid)
-        return;
-    if (stray_children)
-        atomic_fetch_add(stray_children, 1);
-    _exit(MM_STRAY_EXIT);
-}
-
-int mm_stray_count(void)
-{
-    return stray_children ? atomic_load(stray_children) : 0;
-}
 
 pid_t mm_fork(void)
 {
@@ -230,61 +173,6 @@ uid_t mm_unprivileged_uid(void)
 {
     /* A uid nobody runs as: RLIMIT_NPROC counts every process of a uid machine-wide. */
     return (uid_t)(200000 + getpid() % 50000);
-}
-
-/* What the child of mm_run_unprivileged leaves in shared memory when fn returns. */
-struct verdict {
-    atomic_int written;     /* VERDICT_MAGIC once code is valid */
-    int code;
-};
-#define VERDICT_MAGIC 0x6d6d7631
-
-static int run_in_child(int (*fn)(void *arg), void *arg, int timeout_ms, bool drop)
-{
-    /* The verdict travels through shared memory, not the exit status: student code that
-     * calls exit(0) inside fn must not pass for "fn returned 0". */
-    struct verdict *v = mmap(NULL, sizeof *v, PROT_READ | PROT_WRITE,
-                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (v == MAP_FAILED)
-        return -1;
-    pid_t pid = mm_fork();
-    if (pid == -1) {
-        munmap(v, sizeof *v);
-        return -1;
-    }
-    if (pid == 0) {
-        if (drop && geteuid() == 0) {
-            uid_t uid = mm_unprivileged_uid();
-            /* Root ignores RLIMIT_NPROC and RLIMIT_MEMLOCK and bypasses permission bits. */
-            if (setgroups(0, NULL) == -1 || setresgid(uid, uid, uid) == -1 ||
-                setresuid(uid, uid, uid) == -1)
-                _exit(125);
-        }
-        pid_t self = getpid();
-        int code = fn(arg) & 0xff;
-        if (getpid() == self) {         /* not a child of student code that returned */
-            v->code = code;
-            atomic_store(&v->written, VERDICT_MAGIC);
-        }
-        _exit(code);
-    }
-    int status = mm_wait(pid, timeout_ms);
-    int code = -1;
-    if (status != -1 && WIFEXITED(status) && atomic_load(&v->written) == VERDICT_MAGIC &&
-        WEXITSTATUS(status) == v->code)
-        code = v->code;
-    munmap(v, sizeof *v);
-    return code;
-}
-
-int mm_run_child(int (*fn)(void *arg), void *arg, int timeout_ms)
-{
-    return run_in_child(fn, arg, timeout_ms, false);
-}
-
-int mm_run_unprivileged(int (*fn)(void *arg), void *arg, int timeout_ms)
-{
-    return run_in_child(fn, arg, timeout_ms, true);
 }
 
 /* ---- /proc probes --------------------------------------------------------------------- */
@@ -378,21 +266,6 @@ unsigned long long mm_vm_size(void)
     if (f)
         fclose(f);
     return kb * 1024;
-}
-
-long long mm_rchar(void)
-{
-    FILE *f = fopen("/proc/self/io", "r");
-    long long rchar = -1;
-    char line[128];
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "rchar: %lld", &rchar) == 1)
-            break;
-    fclose(f);
-    return rchar;
 }
 
 /* ---- Files ---------------------------------------------------------------------------- */

@@ -1,7 +1,7 @@
-/* mmtest.h - what every lab's Criterion tests share: exact-errno checks that print symbolic
- * names, the end-of-test mark the grader requires, guards for tests that fork, and probes of
- * /proc for leaks. Declare suites with MM_SUITE, check with MM_* macros only (never raw
- * cr_assert: these also stop a stray child), and end every test body with MM_END(). */
+/* mmtest.h - what every lab's Criterion tests share: the judge/subject split (student code
+ * runs only in sealed child processes, the test process checks what they observed), exact-
+ * errno checks that print symbolic names, and probes of /proc for leaks. Declare suites with
+ * MM_SUITE, run calls into student code in MM_SUBJECT blocks, check with MM_CHECK*. */
 #ifndef MMTEST_H
 #define MMTEST_H
 
@@ -16,9 +16,9 @@
 const char *mm_errno_name(int err);     /* "EACCES"; "errno 4242" for unknown values */
 const char *mm_signal_name(int sig);    /* "SIGBUS"; "signal 99" for unknown values */
 
-/* ---- Suites and the end-of-test mark ------------------------------------------------- */
-void mm_init(void);     /* per test: records the test's pid, becomes a child subreaper,
-                           hides the grader's report channel from student code */
+/* ---- Suites --------------------------------------------------------------------------- */
+void mm_init(void);     /* per test: becomes a child subreaper and non-dumpable (the judge),
+                           remembers what the runner gave it, hides the report channel */
 void mm_fini(void);     /* per test: kills and reaps every process the test left behind */
 
 #define MM_SUITE(name, seconds) \
@@ -29,69 +29,6 @@ void mm_fini(void);     /* per test: kills and reaps every process the test left
 void mm_at_runner_end(void (*fn)(void));
 #define MM_AT_RUNNER_END(fn) \
     __attribute__((constructor)) static void mm_register_##fn(void) { mm_at_runner_end(fn); }
-
-/* Criterion counts a test that calls exit(0) midway as passed. The report hook counts a test
- * as passed only if this assertion, the last line of every test, was reached. */
-#define MM_END_MARK "mmtest: the test reached its end"
-#define MM_END() do {                                                                    \
-        mm_guard();                                                                       \
-        cr_assert(mm_leaked() == 0, "memory allocated during the test was never freed "    \
-                  "(LeakSanitizer's report above says where).\n  Hint: free what you "      \
-                  "malloc, also on error paths (handout section \"Resources and leaks\").");  \
-        cr_assert(1, MM_END_MARK);                                                        \
-    } while (0)
-/* Under ASan: runs LeakSanitizer now and returns 1 if it found leaks; otherwise 0. */
-int mm_leaked(void);
-
-/* ---- Assertions ----------------------------------------------------------------------- */
-/* cond must hold; the message says what was checked, expected vs got, and a hint. */
-#define MM_ASSERT(cond, ...) do { mm_guard(); cr_assert((cond), __VA_ARGS__); } while (0)
-
-/* expr must return failret and set errno to want. Prints e.g.
- *   mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v): expected errno EINVAL (Invalid argument),
- *   got EBADF (Bad file descriptor)
- *   Hint: ... */
-#define MM_EXPECT_FAIL(expr, failret, want, hint) \
-    MM_EXPECT_FAIL_AS(#expr, (long long)(expr), (failret), (want), (hint))
-#define MM_EXPECT_ERRNO(expr, want, hint) \
-    MM_EXPECT_FAIL_AS(#expr, (long long)(expr), -1, (want), (hint))
-#define MM_EXPECT_NULL_ERRNO(expr, want, hint) \
-    MM_EXPECT_FAIL_AS(#expr, (long long)(intptr_t)(expr), 0, (want), (hint))
-/* The common body: call is the expression as written, value evaluates it. */
-#define MM_EXPECT_FAIL_AS(call, value, failret, want, hint) do {                          \
-        errno = 0;                                                                        \
-        long long mm_ret_ = (value);                                                      \
-        int mm_err_ = errno;                                                              \
-        mm_guard();                                                                       \
-        const char *mm_msg_ = mm_fail_mismatch((call), mm_ret_, (long long)(failret),    \
-                                               mm_err_, (want), (hint));                 \
-        cr_assert(mm_msg_ == NULL, "%s", mm_msg_ ? mm_msg_ : "");                         \
-    } while (0)
-
-/* expr (an integer result) must not be -1; on failure the message names errno. */
-#define MM_EXPECT_OK(expr, hint) do {                                                     \
-        errno = 0;                                                                        \
-        long long mm_ret_ = (long long)(expr);                                            \
-        int mm_err_ = errno;                                                              \
-        mm_guard();                                                                       \
-        cr_assert(mm_ret_ != -1, "%s failed with errno %s (%s), expected success.\n"     \
-                  "  Hint: %s", #expr, mm_errno_name(mm_err_), strerror(mm_err_), (hint)); \
-    } while (0)
-/* expr (a pointer result) must be neither NULL nor MAP_FAILED. */
-#define MM_EXPECT_PTR(expr, hint) do {                                                    \
-        errno = 0;                                                                        \
-        void *mm_ptr_ = (void *)(expr);                                                   \
-        int mm_err_ = errno;                                                              \
-        mm_guard();                                                                       \
-        cr_assert(mm_ptr_ != NULL && mm_ptr_ != (void *)-1,                               \
-                  "%s returned %s (errno %s), expected a usable pointer.\n  Hint: %s",     \
-                  #expr, mm_ptr_ ? "MAP_FAILED" : "NULL", mm_errno_name(mm_err_), (hint)); \
-    } while (0)
-
-/* Returns NULL when (ret, err) == (failret, want), else a static message describing the
- * mismatch: the call, expected vs got with symbolic errno names, and the hint. */
-const char *mm_fail_mismatch(const char *call, long long ret, long long failret,
-                             int err, int want, const char *hint);
 
 /* ---- Judge and subject ------------------------------------------------------------------
  * The test process is the judge: it never runs student code, computes every expected value
@@ -220,22 +157,11 @@ const char *mm_call_mismatch(const struct mm_call *call, long long failret, int 
 const char *mm_call_failed(const struct mm_call *call, bool pointer, struct mm_hint hint);
 void mm_judge_only(void);   /* aborts with a test-suite bug message inside a subject */
 void mm_subject_init(void); /* from mm_init: remembers the runner's fds and shared maps */
-void mm_subject_fini(void); /* from mm_fini */
 
-/* ---- Processes: tests that fork ------------------------------------------------------- */
+/* ---- Processes: subjects that fork -------------------------------------------------------- */
 /* Exit status of a child of student code that returned into the test instead of exiting. */
 #define MM_STRAY_EXIT 86
 
-/* Called by every MM_ macro: in a process other than the test's own (a child of student
- * code that returned instead of calling _exit), records the fact and _exits MM_STRAY_EXIT,
- * so that no assertion ever runs in a forked child (that hangs Criterion). */
-void mm_guard(void);
-/* Fails the test if any child of student code returned into the test so far. */
-#define MM_ASSERT_NO_STRAY() \
-    MM_ASSERT(mm_stray_count() == 0, "%d child process(es) of your code returned into the " \
-              "test instead of calling _exit().\n  Hint: every child must end with _exit(); " \
-              "see the handout section \"Processes, zombies and stray children\".", mm_stray_count())
-int mm_stray_count(void);
 /* Kills and reaps every child of this process, and the orphans that come back to it as a
  * subreaper, until none is left (bounded: about a second). */
 void mm_kill_descendants(void);
@@ -245,16 +171,7 @@ pid_t mm_fork(void);
 /* Wait for pid at most timeout_ms; kills it on timeout. Returns its wait status (as from
  * waitpid) or -1 on timeout or error. */
 int mm_wait(pid_t pid, int timeout_ms);
-/* Runs fn(arg) in a child process with privileges dropped when the test runs as root (to an
- * otherwise unused uid, so RLIMIT_NPROC and RLIMIT_MEMLOCK apply as to an ordinary user).
- * Returns fn's return value (0..255), or -1 if the child was killed, timed out, or ended
- * without fn returning (student code that calls exit() must not look like success).
- * fn must not use MM_ macros: it reports through its return value. */
-int mm_run_unprivileged(int (*fn)(void *arg), void *arg, int timeout_ms);
-/* The same without dropping privileges: for limits (RLIMIT_AS...) that must not touch the
- * test process itself. */
-int mm_run_child(int (*fn)(void *arg), void *arg, int timeout_ms);
-/* The uid mm_run_unprivileged switches to when run as root. */
+/* The uid a subject with .as_user switches to when the test runs as root. */
 uid_t mm_unprivileged_uid(void);
 
 /* Counts from /proc: live or zombie children of this process, zombies only, threads of
@@ -266,8 +183,6 @@ int mm_count_fds(void);
 int mm_count_maps(void);
 /* VmSize of this process in bytes: set RLIMIT_AS relative to it (ASan reserves ~20 TB). */
 unsigned long long mm_vm_size(void);
-/* Bytes this process read through read(2)-like calls (/proc/self/io rchar). */
-long long mm_rchar(void);
 
 /* ---- Files ---------------------------------------------------------------------------- */
 /* Creates a temporary file holding len bytes of data (data may be NULL: zeros) and returns
