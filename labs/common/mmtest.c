@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <poll.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -312,6 +315,26 @@ const char *mm_tmpfile(const void *data, size_t len)
     if (close(fd) == -1)
         abort();
     return path;
+}
+
+/* tmpfs and ramfs keep file pages in memory only: msync has nothing to write there. */
+static bool on_disk(const char *dir)
+{
+    struct statfs sf;
+    return dir && *dir && access(dir, W_OK | X_OK) == 0 && statfs(dir, &sf) == 0 &&
+           sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC;
+}
+
+const char *mm_disk_dir(void)
+{
+    static char cwd[PATH_MAX];
+    const char *dirs[] = { getenv("MMTEST_DISK_DIR"), getenv("TMPDIR"), "/tmp", "/var/tmp",
+                           getcwd(cwd, sizeof cwd) };
+
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (on_disk(dirs[i]))
+            return dirs[i];
+    return NULL;
 }
 
 const char *mm_tmpdir(void)

@@ -188,6 +188,10 @@ unsigned long long mm_vm_size(void);
 /* Creates a temporary file holding len bytes of data (data may be NULL: zeros) and returns
  * its path; mm_fini removes it. The path stays valid until the end of the test. */
 const char *mm_tmpfile(const void *data, size_t len);
+/* A directory on a disk file system (not tmpfs, where msync has nothing to write back): the
+ * first writable one of $MMTEST_DISK_DIR (the grader binds one into its sandbox), $TMPDIR,
+ * /tmp, /var/tmp and the current directory; NULL if none is. */
+const char *mm_disk_dir(void);
 /* A fresh temporary directory, removed (recursively) by mm_fini. */
 const char *mm_tmpdir(void);
 /* Fills buf with reproducible pseudo-random bytes. */

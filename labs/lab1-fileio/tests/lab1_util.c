@@ -4,9 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 
 MM_LAB("lab1", S_LEAKS);
 
@@ -59,30 +57,17 @@ int open_tmp(const void *data, size_t len, int flags, const char **path)
     return fd;
 }
 
-/* A file opened O_RDWR in dir if dir is on a disk file system, unlinked; else -1. */
-static int disk_file_in(const char *dir)
-{
-    struct statfs fs;
-    char path[4096];
-
-    if (dir == NULL || *dir == '\0' || statfs(dir, &fs) == -1 ||
-        fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)
-        return -1;
-    snprintf(path, sizeof path, "%s/lab1-disk-XXXXXX", dir);
-    int fd = mkstemp(path);
-    if (fd != -1)
-        unlink(path);
-    return fd;
-}
-
 int disk_tmpfile(const void *data, size_t len)
 {
-    const char *dirs[] = { getenv("MMTEST_DISK_DIR"), getenv("TMPDIR"), "/tmp", "/var/tmp",
-                           "." };
+    const char *dir = mm_disk_dir();
+    char path[4096];
     int fd = -1;
 
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && fd == -1; i++)
-        fd = disk_file_in(dirs[i]);
+    if (dir) {
+        snprintf(path, sizeof path, "%s/lab1-disk-XXXXXX", dir);
+        if ((fd = mkstemp(path)) != -1)
+            unlink(path);
+    }
     MM_CHECK(fd != -1, MM_NO_HINT, "test setup: no directory on a disk file system (tried "
              "$MMTEST_DISK_DIR, $TMPDIR, /tmp, /var/tmp and the current directory; tmpfs does "
              "not count: msync has nothing to write back there). Set MMTEST_DISK_DIR.");

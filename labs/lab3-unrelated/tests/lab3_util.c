@@ -13,9 +13,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -157,27 +155,12 @@ int kvt_count_file_maps(void)
     return n;
 }
 
-/* tmpfs and ramfs keep file pages in memory only: msync has nothing to write there. */
-static bool on_disk(const char *dir)
-{
-    struct statfs sf;
-    return dir && *dir && access(dir, W_OK | X_OK) == 0 && statfs(dir, &sf) == 0 &&
-           sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC;
-}
-
 const char *kvt_disk_path(void)
 {
     static char paths[4][PATH_MAX + 16];
     static int n;
-    char cwd[PATH_MAX];
-    const char *tmp = getenv("TMPDIR");
-    const char *dirs[] = { getenv("MMTEST_DISK_DIR"), tmp && *tmp ? tmp : "/tmp", "/var/tmp",
-                           getcwd(cwd, sizeof cwd) };
-    const char *base = NULL;
+    const char *tmp = getenv("TMPDIR"), *base = mm_disk_dir();
 
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && base == NULL; i++)
-        if (on_disk(dirs[i]))
-            base = dirs[i];
     MM_CHECK(base != NULL, MM_NO_HINT, "test setup: no writable directory on a disk (every "
              "candidate is tmpfs); set MMTEST_DISK_DIR to one.");
     /* mm_tmpdir makes its directory under $TMPDIR and removes it at the end of the test. */
