@@ -486,6 +486,21 @@ int mm_subject_begin(void *obs, size_t size, struct mm_subject_opts opts)
                ? MM_S_DONE : MM_S_FAILED;
 }
 
+_Noreturn void mm_subject_failed(void)
+{
+    if (outcome.how == MM_SIGNALED) {
+        mm_fini();                      /* what the suite's fini would do: it will not run */
+        signal(outcome.signal, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, outcome.signal);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(outcome.signal);
+    }
+    cr_assert_fail();                   /* the message is already sent; this ends the test */
+    abort();                            /* not reached */
+}
+
 const struct mm_outcome *mm_outcome(void)
 {
     return &outcome;

@@ -95,9 +95,15 @@ enum { MM_S_RUN, MM_S_DONE, MM_S_FAILED };
     for (int mm_s_ = mm_subject_begin(&(obs), sizeof(obs),                                 \
                                       (struct mm_subject_opts){ __VA_ARGS__ });            \
          mm_s_ != MM_S_DONE; mm_s_ = mm_subject_next(mm_s_))                               \
-        if (mm_s_ == MM_S_FAILED) cr_assert(0, "%s", mm_outcome_text()); else
+        if (mm_s_ == MM_S_FAILED) {                                                        \
+            cr_expect(0, "%s", mm_outcome_text());                                         \
+            mm_subject_failed();                                                           \
+        } else
 int  mm_subject_begin(void *obs, size_t size, struct mm_subject_opts opts);
 int  mm_subject_next(int state);
+/* Ends the test after a failed subject: by the subject's own signal when it was killed by
+ * one (so the report says "crashed with SIGSEGV"), else as a failed assertion. */
+_Noreturn void mm_subject_failed(void);
 bool mm_in_subject(void);
 /* Seals the calling process the way a subject is sealed (for programs a test starts). */
 void mm_seal(void);
