@@ -119,7 +119,7 @@ def statement_end(tokens, i):
     depth = 0
     for j in range(i, len(tokens)):
         depth += {"(": 1, ")": -1}.get(tokens[j][1], 0)
-        if depth < 0 or tokens[j][1] in "{}":
+        if depth < 0 or tokens[j][1] in ("{", "}"):
             return None
         if depth == 0 and tokens[j][1] == ";":
             return j
@@ -157,9 +157,12 @@ def mutants(src):
                 found += [replace(lines, line, col, len(text), r, cls) for r in table[text]]
         if kind == "number" and re.fullmatch(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*", text):
             digits = re.match(r"0[xX][0-9a-fA-F]+|\d+", text).group()
-            value, suffix = int(digits, 0), text[len(digits):]
+            base = 16 if digits[1:2] in ("x", "X") else 8 if digits[:1] == "0" else 10
+            value, suffix = int(digits, base), text[len(digits):]
+            spell = {16: "0x{:x}", 8: "0{:o}", 10: "{}"}[base]    # 0666 stays octal
             for v in sorted({value + 1, value - 1 if value > 0 else 1} - {value}):
-                found.append(replace(lines, line, col, len(text), f"{v}{suffix}", "constant"))
+                found.append(replace(lines, line, col, len(text), spell.format(v) + suffix,
+                                     "constant"))
         if kind == "ident" and text in errnos and len(errnos) > 1:
             k = errnos.index(text)   # the neighbours in sorted order: 2 swaps per use
             for other in sorted({errnos[k - 1], errnos[(k + 1) % len(errnos)]} - {text}):

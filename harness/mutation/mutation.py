@@ -17,7 +17,8 @@ import subprocess
 import sys
 import time
 
-import mutate
+sys.dont_write_bytecode = True     # nothing written into the source tree
+import mutate  # noqa: E402
 
 # The grader's compile flags (harness/grader/build.c), without -g: the object is compared.
 CFLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE", "-fno-lto",
@@ -120,10 +121,11 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=0, help="stop grading after T s")
     ap.add_argument("--jobs", type=int, default=2, choices=(1, 2))
     ap.add_argument("--build", default="build")
+    ap.add_argument("--out", help="report directory (default BUILD/mutation/labN)")
     args = ap.parse_args()
     lab_name = args.lab if args.lab.startswith("lab") else f"lab{args.lab}"
     lab = Lab(lab_name, args.build)
-    out = os.path.join(args.build, "mutation", lab_name)
+    out = args.out or os.path.join(args.build, "mutation", lab_name)
     work = os.path.join(out, "work")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -224,8 +226,9 @@ def write_report(lab, args, out, chosen, rows, generated, seconds, test_timeout,
     with open(os.path.join(out, "report.md"), "w") as md:
         md.write(f"# Mutation analysis of {lab.solution}\n\n")
         md.write("".join(f"- {s}\n" for s in summary))
+        fs = subprocess.run(["stat", "-f", "-c", "%T", out], capture_output=True, text=True)
         md.write(f"- bounds: {test_timeout:.0f} s a test, {wall:.0f} s a mutant; "
-                 f"took {seconds:.0f} s\n\n")
+                 f"scratch files (TMPDIR) on {fs.stdout.strip()}; took {seconds:.0f} s\n\n")
         md.write("| class | mutants | not compiling | identical | duplicate | killed | survived |\n")
         md.write("|---|---|---|---|---|---|---|\n")
         for c in classes:
