@@ -75,8 +75,9 @@ class Lab:
             subprocess.run(["gcc", *objs, impl, "-o", os.path.join(d, name), *libs],
                            check=True, capture_output=True, timeout=300)
 
-    def run_tests(self, d, test_timeout, wall):
-        """Runs every test against d/impl.o; returns (status, tests that failed, seconds)."""
+    def run_tests(self, d, test_timeout, wall, ntests=None):
+        """Runs every test against d/impl.o, stopping at the first failure; returns (status,
+        tests that failed, seconds). Surviving means: exit 0, all ntests reported passed."""
         self.link(d)
         os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
         start = time.monotonic()
@@ -97,15 +98,26 @@ class Lab:
                 pass
             p.wait()
         seconds = time.monotonic() - start
-        lines = [json.loads(l) for l in open(os.path.join(d, "results.jsonl")) if l.strip()]
+        lines = read_results(os.path.join(d, "results.jsonl"))
         results = [l for l in lines if "test" in l]
         failed = sorted(f"{l['test']} ({l['status']})" for l in results if l["status"] != "passed")
         complete = any(l.get("complete") for l in lines)
         if timed_out:
             return "killed", failed + [f"(whole run over its {wall:.0f} s bound)"], seconds
-        if rc == 0 and complete and not failed and self.ntests in (len(results), -1):
+        if rc == 0 and complete and not failed and ntests in (len(results), None):
             return "survived", [], seconds
         return "killed", failed or [f"(run ended without every test reporting: exit {rc})"], seconds
+
+
+def read_results(path):
+    """The JSON Lines the test runner wrote (MMTEST_REPORT_FD); a garbled line is skipped."""
+    out = []
+    for line in open(path, errors="replace"):
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass
+    return out
 
 
 def one_line_diff(path, m):
@@ -136,16 +148,15 @@ def main():
     os.makedirs(ref)
     shutil.copy(lab.solution, os.path.join(ref, lab.file))
     ref_hash = lab.compile(ref)
-    lab.ntests = -1
     status, failed, ref_seconds = lab.run_tests(ref, 60, 900)
-    results = [json.loads(l) for l in open(os.path.join(ref, "results.jsonl")) if l.strip()]
-    lab.ntests = sum("test" in r for r in results)
+    results = [r for r in read_results(os.path.join(ref, "results.jsonl")) if "test" in r]
+    lab.ntests = len(results)
     if ref_hash is None or failed or lab.ntests == 0:
         sys.exit(f"mutation: the reference {lab.solution} does not pass its own tests: "
                  f"{failed[:3]} (see {ref}/run.log)")
     # Bounds: a test may take 5x its slowest reference time (at least 10 s), a whole run
     # 3x the reference's (at least 60 s); slower counts as killed, as the grader would.
-    test_timeout = max(10.0, 5 * max(r.get("seconds", 0) for r in results if "test" in r))
+    test_timeout = max(10.0, 5 * max(r.get("seconds", 0) for r in results))
     wall = max(60.0, 3 * ref_seconds)
 
     source = open(lab.solution).read()
@@ -185,7 +196,7 @@ def main():
         if args.max_seconds and time.monotonic() - started > args.max_seconds:
             return
         d = os.path.join(work, mid)
-        status, failed, seconds = lab.run_tests(d, test_timeout, wall)
+        status, failed, seconds = lab.run_tests(d, test_timeout, wall, lab.ntests)
         rows[mid] = [status, "; ".join(failed[:3]), seconds]
         for f in os.listdir(d):         # keep the source and logs, not the binaries
             if f not in (lab.file, "run.log", "results.jsonl"):
