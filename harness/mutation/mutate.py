@@ -157,7 +157,8 @@ def mutants(src):
                 found += [replace(lines, line, col, len(text), r, cls) for r in table[text]]
         if kind == "number" and re.fullmatch(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*", text):
             digits = re.match(r"0[xX][0-9a-fA-F]+|\d+", text).group()
-            base = 16 if digits[1:2] in ("x", "X") else 8 if digits[:1] == "0" else 10
+            octal = len(digits) > 1 and digits[0] == "0"
+            base = 16 if digits[1:2] in ("x", "X") else 8 if octal else 10
             value, suffix = int(digits, base), text[len(digits):]
             spell = {16: "0x{:x}", 8: "0{:o}", 10: "{}"}[base]    # 0666 stays octal
             for v in sorted({value + 1, value - 1 if value > 0 else 1} - {value}):

@@ -2,6 +2,8 @@
 Each mutant (mutate.py) is compiled with the grader's flags; mutants that do not compile, or
 whose object is byte-identical to the reference's (or to an earlier mutant's), are dropped;
 every other one is linked with the lab's full test set (public + hidden) and run, bounded.
+Survivors listed in harness/mutation/equivalent/labN.tsv (judged to behave exactly like the
+reference, with the reason) are reported apart and left out of the kill rate.
 Run: make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T MATCH=regex]; report in
 build/mutation/labN/ (report.md, mutants.tsv)."""
 import argparse
@@ -53,9 +55,11 @@ class Lab:
         common = ["labs/common/mmtest.c", "labs/common/mmsubject.c", "labs/common/mmreport.c"]
         self.test_objs = [obj(f) for f in tests + common]
         # Programs linked with the student file that the tests start (beside ./run).
-        self.programs = {p: obj(f"{self.dir}/tests/helpers/{p}.c") for p in v.get("HELPERS", "").split()}
-        self.programs.update({p: obj(f"{self.dir}/{p}.c") for p in v.get("TOOLS", "").split()})
-        missing = [o for o in self.test_objs + list(self.programs.values()) if not os.path.exists(o)]
+        helpers, tools = v.get("HELPERS", "").split(), v.get("TOOLS", "").split()
+        self.programs = {p: obj(f"{self.dir}/tests/helpers/{p}.c") for p in helpers}
+        self.programs.update({p: obj(f"{self.dir}/{p}.c") for p in tools})
+        missing = [o for o in self.test_objs + list(self.programs.values())
+                   if not os.path.exists(o)]
         if missing:
             sys.exit(f"mutation: {missing[0]} is missing: run `make {lab}-tests` first")
 
@@ -109,6 +113,29 @@ class Lab:
         return "killed", failed or [f"(run ended without every test reporting: exit {rc})"], seconds
 
 
+HEADER = re.compile(r"^[A-Za-z_][\w \t*]*?\b(\w+)\(")   # "static int check_file(" at column 0
+
+
+def where(lines, m):
+    """A mutant's place that survives edits elsewhere in the file: (the function around it,
+    the line before it, its original line, its mutated line), blanks stripped."""
+    func = next((h.group(1) for h in map(HEADER.match, reversed(lines[:m.line - 1])) if h), "")
+    before = lines[m.line - 2].strip() if m.line > 1 else ""
+    return (func, before, m.old.strip(), m.new.strip())
+
+
+def judged_equivalent(path):
+    """where() -> why the change cannot alter behaviour, from a file of lines: function,
+    line before, original line, mutated line, reason, tab-separated."""
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if line.strip() and not line.startswith("#"):
+                *key, why = line.rstrip("\n").split("\t")
+                out[tuple(k.strip() for k in key)] = why
+    return out
+
+
 def read_results(path):
     """The JSON Lines the test runner wrote (MMTEST_REPORT_FD); a garbled line is skipped."""
     out = []
@@ -134,6 +161,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2, choices=(1, 2))
     ap.add_argument("--build", default="build")
     ap.add_argument("--out", help="report directory (default BUILD/mutation/labN)")
+    ap.add_argument("--equivalent", help="survivors judged equivalent "
+                    "(default harness/mutation/equivalent/labN.tsv)")
     args = ap.parse_args()
     lab_name = args.lab if args.lab.startswith("lab") else f"lab{args.lab}"
     lab = Lab(lab_name, args.build)
@@ -207,6 +236,16 @@ def main():
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(grade, to_grade))
+    # A survivor judged equivalent is set apart; a killed one stays killed (and is flagged:
+    # its judgement was wrong).
+    lab.equivalent = args.equivalent or f"harness/mutation/equivalent/{lab_name}.tsv"
+    equivalent = judged_equivalent(lab.equivalent)
+    for mid, m in chosen:
+        why = equivalent.get(where(lines, m))
+        if why and rows[mid][0] == "survived":
+            rows[mid] = ["equivalent", why]
+        elif why and rows[mid][0] == "killed":
+            rows[mid][1] = "LISTED AS EQUIVALENT, yet killed: " + rows[mid][1]
 
     write_report(lab, args, out, chosen, rows, len(everything), time.monotonic() - started,
                  test_timeout, wall)
@@ -214,9 +253,9 @@ def main():
 
 def write_report(lab, args, out, chosen, rows, generated, seconds, test_timeout, wall):
     count = lambda *s: sum(rows[mid][0] in s for mid, _ in chosen)
-    killed, survived = count("killed"), count("survived")
-    graded = killed + survived
-    rate = f"{100 * killed / graded:.1f}%" if graded else "n/a"
+    killed, survived, equivalent = count("killed"), count("survived"), count("equivalent")
+    graded = killed + survived + equivalent
+    rate = f"{100 * killed / (killed + survived):.1f}%" if killed + survived else "n/a"
     subset = (f"{len(chosen)} of {generated} generated"
               + (f" (SAMPLE={args.sample} SEED={args.seed})" if args.sample else "")
               + (f" (MATCH={args.match})" if args.match else ""))
@@ -226,7 +265,9 @@ def write_report(lab, args, out, chosen, rows, generated, seconds, test_timeout,
         f"object code to the reference, {count('duplicate')} duplicates of another mutant",
         f"graded: {graded} with {lab.ntests} tests (public + hidden); "
         f"{count('not graded')} not graded (MAX_SECONDS)",
-        f"killed: {killed}, survived: {survived}, kill rate {rate}",
+        f"killed: {killed}, survived: {survived}, judged equivalent: {equivalent} "
+        f"({lab.equivalent}), kill rate {rate} "
+        f"(killed / (killed + survived))",
     ]
     with open(os.path.join(out, "mutants.tsv"), "w") as tsv:
         tsv.write("id\tclass\tline\tstatus\tdetail\tmutated line\n")
@@ -240,20 +281,30 @@ def write_report(lab, args, out, chosen, rows, generated, seconds, test_timeout,
         fs = subprocess.run(["stat", "-f", "-c", "%T", out], capture_output=True, text=True)
         md.write(f"- bounds: {test_timeout:.0f} s a test, {wall:.0f} s a mutant; "
                  f"scratch files (TMPDIR) on {fs.stdout.strip()}; took {seconds:.0f} s\n\n")
-        md.write("| class | mutants | not compiling | identical | duplicate | killed | survived |\n")
-        md.write("|---|---|---|---|---|---|---|\n")
+        md.write("| class | mutants | not compiling | identical | duplicate | killed | survived "
+                 "| equivalent |\n|---|---|---|---|---|---|---|---|\n")
         for c in classes:
             st = [rows[mid][0] for mid, m in chosen if m.kind == c]
             md.write(f"| {c} | {len(st)} | " + " | ".join(str(st.count(s)) for s in (
-                "not compiling", "identical object", "duplicate", "killed", "survived")) + " |\n")
+                "not compiling", "identical object", "duplicate", "killed", "survived",
+                "equivalent")) + " |\n")
         md.write(f"\n## Survivors ({survived})\n\nEach one changes the object code, yet every "
-                 "test passes: either a test is missing or the change is equivalent in "
-                 "behaviour (say why in the closing note of the change that adds tests).\n")
+                 "test passes: either a test is missing, or the change cannot alter behaviour "
+                 f"(then add it to {lab.equivalent} with the reason).\n")
         for mid, m in chosen:
             if rows[mid][0] == "survived":
                 md.write(f"\n### {mid} ({m.kind}, line {m.line})\n\n```diff\n"
                          f"{one_line_diff(lab.solution, m)}```\n")
-        md.write(f"\nEvery mutant, with its status and the tests that killed it: mutants.tsv\n")
+        md.write(f"\n## Judged equivalent ({equivalent})\n\nSurvivors listed in "
+                 f"{lab.equivalent}, with the reason.\n\n")
+        for mid, m in chosen:
+            if rows[mid][0] == "equivalent":
+                md.write(f"- {mid}, line {m.line}: `{m.new.strip()}`: {rows[mid][1]}\n")
+        wrong = [mid for mid, _ in chosen if rows[mid][1].startswith("LISTED AS EQUIVALENT")]
+        if wrong:
+            md.write(f"\nListed as equivalent, yet killed (remove them from the list): "
+                     f"{', '.join(wrong)}\n")
+        md.write("\nEvery mutant, with its status and the tests that killed it: mutants.tsv\n")
     print(f"mutation {lab.name}: " + "\n  ".join(summary))
     print(f"  report: {os.path.join(out, 'report.md')}")
 
