@@ -151,6 +151,53 @@ def one_line_diff(path, m):
     return (f"--- a/{path}\n+++ b/{path}\n@@ -{m.line} +{m.line} @@\n-{m.old}\n+{m.new}\n")
 
 
+def check_reference(lab, work):
+    """The reference must compile and pass every test, or the figures mean nothing. Returns
+    its object's hash and the bounds: a test may take 5x its slowest reference time (at
+    least 10 s), a whole run 3x the reference's (at least 60 s); slower counts as killed,
+    as the grader would count it."""
+    ref = os.path.join(work, "reference")
+    os.makedirs(ref)
+    shutil.copy(lab.solution, os.path.join(ref, lab.file))
+    ref_hash = lab.compile(ref)
+    _, failed, ref_seconds = lab.run_tests(ref, 60, 900)
+    results = [r for r in read_results(os.path.join(ref, "results.jsonl")) if "test" in r]
+    lab.ntests = len(results)
+    if ref_hash is None or failed or lab.ntests == 0:
+        sys.exit(f"mutation: the reference {lab.solution} does not pass its own tests: "
+                 f"{failed[:3]} (see {ref}/run.log)")
+    test_timeout = max(10.0, 5 * max(r.get("seconds", 0) for r in results))
+    return ref_hash, test_timeout, max(60.0, 3 * ref_seconds)
+
+
+def classify(mids, hashes, ref_hash):
+    """mid -> [status, detail] before grading: not compiling, identical to the reference,
+    a duplicate of an earlier mutant (graded once), or to be graded."""
+    rows, first_with = {}, {}
+    for mid, h in zip(mids, hashes):
+        if h is None:
+            rows[mid] = ["not compiling", ""]
+        elif h == ref_hash:
+            rows[mid] = ["identical object", "same object code as the reference"]
+        elif h in first_with:
+            rows[mid] = ["duplicate", f"same object code as {first_with[h]}"]
+        else:
+            first_with[h] = mid
+            rows[mid] = ["not graded", "MAX_SECONDS reached first"]
+    return rows
+
+
+def set_apart_equivalents(equivalent, chosen, rows, lines):
+    """A survivor judged equivalent is set apart; a killed one stays killed, flagged: its
+    judgement was wrong."""
+    for mid, m in chosen:
+        why = equivalent.get(where(lines, m))
+        if why and rows[mid][0] == "survived":
+            rows[mid] = ["equivalent", why]
+        elif why and rows[mid][0] == "killed":
+            rows[mid][1] = "LISTED AS EQUIVALENT, yet killed: " + rows[mid][1]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lab", required=True, help="1, 2, 3 or lab1 ...")
@@ -171,22 +218,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     started = time.monotonic()
-
-    # The reference: it must compile and pass every test, or the figures mean nothing.
-    ref = os.path.join(work, "reference")
-    os.makedirs(ref)
-    shutil.copy(lab.solution, os.path.join(ref, lab.file))
-    ref_hash = lab.compile(ref)
-    status, failed, ref_seconds = lab.run_tests(ref, 60, 900)
-    results = [r for r in read_results(os.path.join(ref, "results.jsonl")) if "test" in r]
-    lab.ntests = len(results)
-    if ref_hash is None or failed or lab.ntests == 0:
-        sys.exit(f"mutation: the reference {lab.solution} does not pass its own tests: "
-                 f"{failed[:3]} (see {ref}/run.log)")
-    # Bounds: a test may take 5x its slowest reference time (at least 10 s), a whole run
-    # 3x the reference's (at least 60 s); slower counts as killed, as the grader would.
-    test_timeout = max(10.0, 5 * max(r.get("seconds", 0) for r in results))
-    wall = max(60.0, 3 * ref_seconds)
+    ref_hash, test_timeout, wall = check_reference(lab, work)
 
     source = open(lab.solution).read()
     everything = mutate.mutants(source)
@@ -207,19 +239,8 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         hashes = list(pool.map(build_mutant, chosen))
 
-    rows, first_with = {}, {}           # mid -> [status, detail]; object hash -> first mid
-    to_grade = []
-    for (mid, m), h in zip(chosen, hashes):
-        if h is None:
-            rows[mid] = ["not compiling", ""]
-        elif h == ref_hash:
-            rows[mid] = ["identical object", "same object code as the reference"]
-        elif h in first_with:
-            rows[mid] = ["duplicate", f"same object code as {first_with[h]}"]
-        else:
-            first_with[h] = mid
-            rows[mid] = ["not graded", "MAX_SECONDS reached first"]
-            to_grade.append(mid)
+    rows = classify([mid for mid, _ in chosen], hashes, ref_hash)
+    to_grade = [mid for mid, _ in chosen if rows[mid][0] == "not graded"]
 
     def grade(mid):
         if args.max_seconds and time.monotonic() - started > args.max_seconds:
@@ -236,17 +257,8 @@ def main():
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(grade, to_grade))
-    # A survivor judged equivalent is set apart; a killed one stays killed (and is flagged:
-    # its judgement was wrong).
     lab.equivalent = args.equivalent or f"harness/mutation/equivalent/{lab_name}.tsv"
-    equivalent = judged_equivalent(lab.equivalent)
-    for mid, m in chosen:
-        why = equivalent.get(where(lines, m))
-        if why and rows[mid][0] == "survived":
-            rows[mid] = ["equivalent", why]
-        elif why and rows[mid][0] == "killed":
-            rows[mid][1] = "LISTED AS EQUIVALENT, yet killed: " + rows[mid][1]
-
+    set_apart_equivalents(judged_equivalent(lab.equivalent), chosen, rows, lines)
     write_report(lab, args, out, chosen, rows, len(everything), time.monotonic() - started,
                  test_timeout, wall)
 
