@@ -88,6 +88,7 @@ $(foreach lab,$(LABS),$(foreach impl,solution starter,\
 -include harness/selftest/selftest.mk
 -include harness/bench/bench.mk
 -include handouts/handouts.mk
+-include harness/mutation/mutation.mk
 
 # ---- Commands ----------------------------------------------------------------------------
 .PHONY: all deps test demo help clean $(TEST_TARGETS) $(addsuffix -tests,$(LABS))
@@ -115,6 +116,7 @@ help:
 	@echo "make handouts | pdf | dist     handouts (HTML, PDF with wkhtmltopdf), student kit"
 	@echo "make gradescope [LAB=N] [HIDDEN=visible]   one Gradescope autograder.zip per lab"
 	@echo "make autolab [AUTOLAB_LAB=N]   Autolab's autograde files under $(BUILD)/autolab"
+	@echo "make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T]   the share of reference mutants the tests kill"
 	@echo "make clean       remove $(BUILD)/"
 	@echo "V=1              show the full commands"
 
