@@ -1,9 +1,7 @@
-"""mutation.py - how many first-order mutants of a lab's reference solution the tests kill.
-Each mutant (mutate.py) is compiled with the grader's flags; mutants that do not compile, or
-whose object is byte-identical to the reference's (or to an earlier mutant's), are dropped;
-every other one is linked with the lab's full test set (public + hidden) and run, bounded.
-Survivors listed in harness/mutation/equivalent/labN.tsv (judged to behave exactly like the
-reference, with the reason) are reported apart and left out of the kill rate.
+"""mutation.py - how many first-order mutants (mutate.py) of a lab's reference the tests kill.
+Mutants that do not compile with the grader's flags, or compile to the reference's object
+(or an earlier mutant's), are dropped; each other one runs with every public and hidden test,
+bounded. Survivors judged equivalent (harness/mutation/equivalent/labN.tsv) are set apart.
 Run: make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T MATCH=regex]; report in
 build/mutation/labN/ (report.md, mutants.tsv)."""
 import argparse
@@ -44,6 +42,8 @@ def lab_vars(lab):
 
 
 class Lab:
+    """One lab as labs/*/lab.mk describes it: its file, its test objects, how to grade."""
+
     def __init__(self, lab, build):
         v = lab_vars(lab)
         self.name, self.dir, self.file = lab, v["DIR"], v["FILE"]
