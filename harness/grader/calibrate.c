@@ -24,7 +24,9 @@ double test_cpu_budget(const struct lab *lab, const char *test)
         if (strcmp(lab->cal_names.v[i], test) == 0) {
             double b = TEST_CPU_FACTOR * lab->cal_cpu[i] *
                        (lab->cal_margin > 1 ? lab->cal_margin : 1);
-            return b > TEST_CPU_FLOOR ? b : TEST_CPU_FLOOR;
+            /* Processes that contend (spin, retry) use more CPU the busier the machine. */
+            double floor = lab->cal_busy[i] > 1 ? TEST_CPU_FLOOR_CONTENDED : TEST_CPU_FLOOR;
+            return b > floor ? b : floor;
         }
     return TEST_CPU_DEFAULT;            /* a test the reference run did not report */
 }
@@ -67,7 +69,7 @@ static char *calibration_key(const struct lab *lab, const char *ref)
     t = newest(&lab->public_objs, t);
     t = newest(&lab->hidden_objs, t);
     t = newest(&lab->prog_objs, t);
-    return xasprintf("v1 %s | %s | %ld cpus | %lld | hidden %d\n", model, u.release,
+    return xasprintf("v4 %s | %s | %ld cpus | %lld | hidden %d\n", model, u.release,
                      sysconf(_SC_NPROCESSORS_ONLN), (long long)t, lab->has_hidden);
 }
 
@@ -94,8 +96,10 @@ static bool load_cache(struct lab *lab, const char *path, const char *key)
         strv_add(&lab->cal_names, line);
         lab->cal_cpu = xrealloc(lab->cal_cpu, lab->cal_names.n * sizeof *lab->cal_cpu);
         lab->cal_lines = xrealloc(lab->cal_lines, lab->cal_names.n * sizeof *lab->cal_lines);
+        lab->cal_busy = xrealloc(lab->cal_busy, lab->cal_names.n * sizeof *lab->cal_busy);
         lab->cal_cpu[lab->cal_names.n - 1] = strtod(tab + 1, &end);
-        lab->cal_lines[lab->cal_names.n - 1] = (int)strtol(end, NULL, 10);
+        lab->cal_lines[lab->cal_names.n - 1] = (int)strtol(end, &end, 10);
+        lab->cal_busy[lab->cal_names.n - 1] = (int)strtol(end, NULL, 10);
         if (lab->cal_lines[lab->cal_names.n - 1] < 1)
             lab->cal_lines[lab->cal_names.n - 1] = 1;
     }
@@ -159,8 +163,8 @@ void calibrate_lab(struct lab *lab)
             struct buf b = {0};
             buf_puts(&b, key);
             for (size_t i = 0; i < lab->cal_names.n; i++)
-                buf_printf(&b, "%s\t%.3f\t%d\n", lab->cal_names.v[i], lab->cal_cpu[i],
-                           lab->cal_lines[i]);
+                buf_printf(&b, "%s\t%.3f\t%d\t%d\n", lab->cal_names.v[i], lab->cal_cpu[i],
+                           lab->cal_lines[i], lab->cal_busy[i]);
             if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, b.p, b.len) == -1)
                 warnx_("%s: %s", path, strerror(errno));
             free(b.p);
@@ -174,8 +178,10 @@ void calibrate_lab(struct lab *lab)
         strv_free(&lab->cal_names);
         free(lab->cal_cpu);
         free(lab->cal_lines);
+        free(lab->cal_busy);
         lab->cal_cpu = NULL;
         lab->cal_lines = NULL;
+        lab->cal_busy = NULL;
     }
     for (size_t i = 0; i < r.ntests; i++) {
         free(r.tests[i].name);

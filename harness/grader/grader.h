@@ -100,6 +100,7 @@ struct lab {
     struct strv cal_names;
     double *cal_cpu;
     int    *cal_lines;      /* report lines per test (one per parameter) */
+    int    *cal_busy;       /* processes that used CPU at once: > 1 is a contended test */
     double cal_margin;      /* > 1: measured on another machine (a hosted grader's package) */
     bool   calibrated;
 };
@@ -201,10 +202,10 @@ struct sbx_job {
     bool   trusted;         /* our own tools on our own files: no sandbox, no uid change */
     /* > 0: CPU seconds all processes of the command may use in one report window (from the
      * start or a complete report line to the next: one test); above it the process using
-     * the most CPU is killed. window_budget, if set, is told each line and the CPU seconds
-     * its window used, and gives the budget of the next window. */
+     * the most CPU is killed. window_budget, if set, is told each line, the CPU seconds its
+     * window used and how many processes used CPU at once, and gives the next budget. */
     double window_cpu;
-    double (*window_budget)(void *ctx, const char *line, double used);
+    double (*window_budget)(void *ctx, const char *line, double used, int busy);
     void  *window_ctx;
 };
 

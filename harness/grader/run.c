@@ -209,23 +209,29 @@ struct window_plan {
     int seen;
 };
 
-static void record_cpu(struct lab *lab, const char *name, double used)
+static void record_cpu(struct lab *lab, const char *name, double used, int busy)
 {
-    for (size_t i = 0; i < lab->cal_names.n; i++)
-        if (strcmp(lab->cal_names.v[i], name) == 0) {
-            if (used > lab->cal_cpu[i])
-                lab->cal_cpu[i] = used;
-            lab->cal_lines[i]++;
-            return;
-        }
-    strv_add(&lab->cal_names, name);
-    lab->cal_cpu = xrealloc(lab->cal_cpu, lab->cal_names.n * sizeof *lab->cal_cpu);
-    lab->cal_lines = xrealloc(lab->cal_lines, lab->cal_names.n * sizeof *lab->cal_lines);
-    lab->cal_cpu[lab->cal_names.n - 1] = used;
-    lab->cal_lines[lab->cal_names.n - 1] = 1;
+    size_t i = 0;
+
+    while (i < lab->cal_names.n && strcmp(lab->cal_names.v[i], name) != 0)
+        i++;
+    if (i == lab->cal_names.n) {
+        strv_add(&lab->cal_names, name);
+        lab->cal_cpu = xrealloc(lab->cal_cpu, lab->cal_names.n * sizeof *lab->cal_cpu);
+        lab->cal_lines = xrealloc(lab->cal_lines, lab->cal_names.n * sizeof *lab->cal_lines);
+        lab->cal_busy = xrealloc(lab->cal_busy, lab->cal_names.n * sizeof *lab->cal_busy);
+        lab->cal_cpu[i] = 0;
+        lab->cal_lines[i] = 0;
+        lab->cal_busy[i] = 0;
+    }
+    if (used > lab->cal_cpu[i])
+        lab->cal_cpu[i] = used;
+    if (busy > lab->cal_busy[i])
+        lab->cal_busy[i] = busy;
+    lab->cal_lines[i]++;
 }
 
-static double next_budget(void *ctx, const char *line, double used)
+static double next_budget(void *ctx, const char *line, double used, int busy)
 {
     struct window_plan *w = ctx;
     cJSON *obj = cJSON_Parse(line);
@@ -234,7 +240,7 @@ static double next_budget(void *ctx, const char *line, double used)
 
     if (calibrating) {
         if (name)
-            record_cpu(w->lab, name, used);
+            record_cpu(w->lab, name, used, busy);
     } else if (w->only) {
         budget = test_cpu_budget(w->lab, w->only);
     } else if (name) {
@@ -287,6 +293,9 @@ static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, b
                 continue;
             t->cpu_stopped = true;
             double b = test_cpu_budget(r->lab, name);
+            if (cfg.verbose)
+                fprintf(stderr, "mmgrade: %s %s: stopped over its CPU budget of %.2f s\n",
+                        r->lab->name, name, b);
             char *msg = xasprintf("The grader stopped your code: this test's processes used "
                                   "more than %.1f s of CPU time (%s). Look for an endless "
                                   "loop.", b, r->lab->calibrated ? "many times what the "

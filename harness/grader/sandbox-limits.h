@@ -32,6 +32,9 @@
  * all-looping lab (~80 tests) then ends in FLOOR x tests, under a minute. */
 #define TEST_CPU_FACTOR      6.0
 #define TEST_CPU_FLOOR       0.3
+/* A test whose reference runs 2 or more processes on the CPU at once (writers contending for
+ * a lock, readers retrying): spinning and retries grow with the machine's load. */
+#define TEST_CPU_FLOOR_CONTENDED 2.0
 /* Times measured where a hosted grader's package was made (make gradescope, make autolab),
  * used on a machine that may be slower. */
 #define SHIPPED_CPU_MARGIN   2.5

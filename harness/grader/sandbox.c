@@ -639,22 +639,24 @@ static void kill_run(pid_t pid)
 /* ---- CPU time per report window -------------------------------------------------------- */
 
 /* The CPU time (clock ticks) the command's processes (every descendant of pid) used since
- * it started, as a sum of what each used between two calls: a process's CPU time moves to
- * its parent's children's time only when it is reaped, and not at all when nobody waits for
- * it, so the sum over live processes is no clock. *hot: the one that used most since the
- * last call. */
+ * it started, summed from what each used between two calls: its own time, and the time of
+ * the children it reaped that were never seen alive (short-lived helpers); the time of a
+ * child that was seen is not counted twice when its parent reaps it. *hot: the process that
+ * used most since the last call. */
+#define WATCH_MAX 512
 struct cpu_watch {
-    pid_t prev_pid[256];
-    unsigned long long prev_ticks[256];
+    pid_t prev_pid[WATCH_MAX], prev_ppid[WATCH_MAX];
+    unsigned long long prev_own[WATCH_MAX], prev_reaped[WATCH_MAX];
     int nprev;
     unsigned long long used;
+    int busy, busy_max;         /* processes that used CPU between two calls; the most seen */
 };
 
 static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *hot)
 {
     enum { MAXP = 8192 };
     static pid_t pids[MAXP], ppids[MAXP];
-    static unsigned long long own[MAXP];
+    static unsigned long long own[MAXP], reaped[MAXP];
     static bool in[MAXP];
     DIR *d = opendir("/proc");
     struct dirent *e;
@@ -662,7 +664,7 @@ static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *
 
     *hot = -1;
     if (!d)
-        return 0;
+        return w->used;
     while ((e = readdir(d)) && n < MAXP) {
         char path[300], buf[1024];
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
@@ -676,15 +678,17 @@ static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *
             continue;
         buf[len] = '\0';
         char *p = strrchr(buf, ')');
-        unsigned long long ut, st;
+        unsigned long long ut, st, cut, cst;
         int ppid;
-        /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-        if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                         &ppid, &ut, &st) != 3)
+        /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+         * cutime cstime */
+        if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
+                         &ppid, &ut, &st, &cut, &cst) != 5)
             continue;
         pids[n] = (pid_t)atoi(e->d_name);
         ppids[n] = ppid;
         own[n] = ut + st;
+        reaped[n] = cut + cst;
         in[n] = pids[n] == root;
         n++;
     }
@@ -696,31 +700,56 @@ static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *
                 if (in[j] && pids[j] == ppids[i])
                     in[i] = grew = true;
     }
+    /* Seen children that are gone now: their parent's reaped time holds them already. */
+    static unsigned long long credit[MAXP];
+    for (int i = 0; i < n; i++)
+        credit[i] = 0;
+    for (int k = 0; k < w->nprev; k++) {
+        bool alive = false;
+        for (int i = 0; i < n && !alive; i++)
+            alive = in[i] && pids[i] == w->prev_pid[k];
+        for (int i = 0; i < n && !alive; i++)
+            if (in[i] && pids[i] == w->prev_ppid[k]) {
+                credit[i] += w->prev_own[k] + w->prev_reaped[k];
+                break;
+            }
+    }
     unsigned long long best = 0;
+    static int next[WATCH_MAX];
     int nnext = 0;
-    pid_t next_pid[256];
-    unsigned long long next_ticks[256];
+    w->busy = 0;
     for (int i = 0; i < n; i++) {
         if (!in[i])
             continue;
-        unsigned long long before = 0;
-        for (int k = 0; k < w->nprev; k++)
-            if (w->prev_pid[k] == pids[i])
-                before = w->prev_ticks[k];
-        unsigned long long used = own[i] > before ? own[i] - before : 0;
-        w->used += used;
-        if (pids[i] != root && (used > best || *hot == -1)) {
-            best = used;
+        unsigned long long own0 = 0, reaped0 = 0;
+        bool seen = false;
+        for (int k = 0; k < w->nprev && !seen; k++)
+            if (w->prev_pid[k] == pids[i]) {
+                own0 = w->prev_own[k];
+                reaped0 = w->prev_reaped[k];
+                seen = true;
+            }
+        unsigned long long mine = own[i] > own0 ? own[i] - own0 : 0;
+        unsigned long long kids = reaped[i] > reaped0 ? reaped[i] - reaped0 : 0;
+        kids = kids > credit[i] ? kids - credit[i] : 0;
+        w->used += mine + kids;
+        w->busy += mine > 0;
+        if (pids[i] != root && (mine > best || *hot == -1)) {
+            best = mine;
             *hot = pids[i];
         }
-        if (nnext < 256) {
-            next_pid[nnext] = pids[i];
-            next_ticks[nnext++] = own[i];
-        }
+        if (nnext < WATCH_MAX)
+            next[nnext++] = i;
     }
-    memcpy(w->prev_pid, next_pid, (size_t)nnext * sizeof *next_pid);
-    memcpy(w->prev_ticks, next_ticks, (size_t)nnext * sizeof *next_ticks);
+    for (int k = 0; k < nnext; k++) {
+        w->prev_pid[k] = pids[next[k]];
+        w->prev_ppid[k] = ppids[next[k]];
+        w->prev_own[k] = own[next[k]];
+        w->prev_reaped[k] = reaped[next[k]];
+    }
     w->nprev = nnext;
+    if (w->busy > w->busy_max)
+        w->busy_max = w->busy;
     return w->used;
 }
 
@@ -781,11 +810,11 @@ static int supervise(pid_t pid, struct collector *c, double t0)
                 kill_pass();
             }
         }
-        if (budget > 0) {
+        if (budget > 0 || job->window_budget) {
             pid_t hot;
             unsigned long long ticks = command_ticks(pid, &watch, &hot);
-            if ((double)(ticks - (ticks > window_start ? window_start : ticks)) * tick > budget &&
-                hot > 0) {
+            if (budget > 0 && hot > 0 &&
+                (double)(ticks - (ticks > window_start ? window_start : ticks)) * tick > budget) {
                 kill(hot, SIGKILL);
                 if (c->res->ncpu_kills < SBX_MAX_KILLS)
                     c->res->cpu_kill_at[c->res->ncpu_kills++] = c->rep.len;
@@ -794,7 +823,7 @@ static int supervise(pid_t pid, struct collector *c, double t0)
         }
         struct pollfd p[3] = {{c->outr, POLLIN, 0}, {c->repr, POLLIN, 0}, {pidfd, POLLIN, 0}};
         int ms = pidfd >= 0 ? (int)(left * 1000) + 1 : 20;
-        if ((budget > 0 || watch_shared) && ms > 50)
+        if ((budget > 0 || job->window_budget || watch_shared) && ms > 50)
             ms = 50;
         if (poll(p, 3, ms > 20 && pidfd < 0 ? 20 : ms) == -1 && errno != EINTR)
             die("poll: %s", strerror(errno));
@@ -805,21 +834,31 @@ static int supervise(pid_t pid, struct collector *c, double t0)
             collect(c, &c->repr, true);
             if (c->rep.len != before)
                 last_report = now_seconds();
-            /* A complete line: the next test's window starts. */
-            char *nl = memrchr(c->rep.p ? c->rep.p : "", '\n', c->rep.len);
-            if (nl && (size_t)(nl - c->rep.p) >= before) {
+            /* Each complete line that came in: the next test's window starts. */
+            char *line_end = before < c->rep.len ? memchr(c->rep.p + before, '\n',
+                                                          c->rep.len - before) : NULL;
+            if (line_end) {
                 pid_t hot;
                 unsigned long long ticks = budget > 0 || job->window_budget
                                                ? command_ticks(pid, &watch, &hot) : 0;
                 double used = (double)(ticks - (ticks > window_start ? window_start : ticks)) *
                               tick;
+                int busy = watch.busy_max;
                 window_start = ticks;
-                if (job->window_budget) {
-                    char *prev = memrchr(c->rep.p, '\n', (size_t)(nl - c->rep.p));
-                    const char *from = prev ? prev + 1 : c->rep.p;
-                    char *line = xasprintf("%.*s", (int)(nl - from), from);
-                    budget = job->window_budget(job->window_ctx, line, used);
+                watch.busy_max = 0;
+                /* The line may have begun before this read. */
+                char *from = memrchr(c->rep.p, '\n', (size_t)(line_end - c->rep.p));
+                from = from ? from + 1 : c->rep.p;
+                for (; line_end && job->window_budget; ) {
+                    char *line = xasprintf("%.*s", (int)(line_end - from), from);
+                    budget = job->window_budget(job->window_ctx, line, used, busy);
                     free(line);
+                    used = 0;
+                    busy = 0;
+                    from = line_end + 1;
+                    line_end = from < c->rep.p + c->rep.len
+                                   ? memchr(from, '\n', (size_t)(c->rep.p + c->rep.len - from))
+                                   : NULL;
                 }
             }
         }
