@@ -3,6 +3,7 @@
  * includes limited to the lab's headers and the system's, no assembler file inclusion, every
  * non-API global made local (objcopy), no load-time code, no calls into the framework. */
 #include "grader.h"
+#include "sandbox-limits.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -15,9 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COMPILE_WALL   30.0
-#define DEPS_WALL      10.0
-#define LINK_WALL      60.0
 #define SHOWN_LINES    40
 #define SHOWN_BYTES    6000
 
@@ -208,13 +206,49 @@ int harness_build(struct lab *lab)
 
 /* ---- The student file ----------------------------------------------------------------- */
 
-/* Runs a compiler step on the student's files inside the sandbox. */
-static void run_step(char **argv, const char *cwd, double wall, struct sbx_result *res)
+/* Runs a compiler step on the student's files inside the sandbox: limited in CPU time (what
+ * the student's file costs), with a wall-clock backstop far above it for what blocks. A
+ * failure of the sandbox's own setup is retried once, then it is the grader's error: exit 1
+ * with the cause, never a zero for the student. */
+static void run_step(char **argv, const char *cwd, rlim_t cpu, double wall,
+                     struct sbx_result *res)
 {
     struct sbx_job job = {.argv = argv, .cwd = cwd, .report_fd = -1, .out_keep = 64 << 10,
-                          .wall = wall, .cpu = (rlim_t)wall, .as = 2ul << 30,
+                          .wall = wall, .cpu = cpu, .as = 2ul << 30,
                           .fsize = 64ul << 20, .nofile = 256, .nproc = 64};
-    sbx_run(&job, res);
+    for (int attempt = 0; ; attempt++) {
+        sbx_run(&job, res);
+        if (!res->setup_error)
+            return;
+        if (attempt == 1)
+            die("grader error: the sandbox could not start %s: %s", argv[0], res->setup_error);
+        warnx_("note: the sandbox could not start %s (%s); trying again", argv[0],
+               res->setup_error);
+        sbx_result_free(res);
+        sleep(1);
+    }
+}
+
+/* A compiler step the student's file made exceed its limits: CPU time (SIGXCPU), the wall
+ * backstop, or memory (the compiler says so). Anything else that ends it without a word is
+ * not the student's doing. */
+static bool over_limits(const struct sbx_result *res)
+{
+    return res->timed_out || (WIFSIGNALED(res->status) && WTERMSIG(res->status) == SIGXCPU) ||
+           strstr(res->out, "memory exhausted") || strstr(res->out, "out of memory") ||
+           strstr(res->out, "Killed signal") || strstr(res->out, "CPU time limit");
+}
+
+/* The step ended by a signal nobody here sent, or failed without saying why. */
+static void unexplained(const char *what, const char *file, const struct sbx_result *res)
+{
+    if (WIFSIGNALED(res->status))
+        die("grader error: %s %s was killed by signal %d (%s) without reaching a limit: the "
+            "machine killed it (out of memory?); grade this submission again", what, file,
+            WTERMSIG(res->status), strsignal(WTERMSIG(res->status)));
+    die("grader error: %s %s failed (exit status %d) without a message: is the compiler "
+        "installed and working for the sandbox uid %u?", what, file, WEXITSTATUS(res->status),
+        (unsigned)sbx_uid());
 }
 
 static char *shown(const char *out)
@@ -394,8 +428,10 @@ static int link_program(const char *bin, const char *name, const struct strv *ob
     for (size_t i = 0; i < libs->n; i++)
         strv_add(&argv, libs->v[i]);
     sbx_own(dir);
-    run_step(argv.v, dir, LINK_WALL, &res);
+    run_step(argv.v, dir, LINK_CPU, LINK_WALL, &res);
     char *linked = xasprintf("%s/%s", dir, name);
+    if (res.status != 0 && !over_limits(&res) && !res.out[0])
+        unexplained("linking", name, &res);
     if (res.status != 0 || res.timed_out) {
         char *shown_out = shown(res.out);
         *err = xasprintf("linking %s failed (exit status %d%s):\n%s", name, res.status,
@@ -459,7 +495,7 @@ int student_link_tests(const struct lab *lab, const char *bindir, bool hidden, c
 /* Runs gcc CFLAGS -I. args FILE in the sandbox in src, then checks its dependency list
  * (deps.d). what: "preprocessing" or "compiling". On success *warnings (if asked) gets what
  * the compiler printed. Returns 0, or rejects the lab and returns -1. */
-static int compile_step(const struct lab *lab, const char *src, const char *args, double wall,
+static int compile_step(const struct lab *lab, const char *src, const char *args, rlim_t cpu,
                         const char *what, struct lab_result *r, char **warnings)
 {
     struct strv argv = {0};
@@ -473,15 +509,15 @@ static int compile_step(const struct lab *lab, const char *src, const char *args
     strv_split(&argv, args);
     strv_add(&argv, lab->file);
     unlink(deps);
-    run_step(argv.v, src, wall, &res);
+    run_step(argv.v, src, cpu, 4.0 * (double)cpu, &res);
     strv_free(&argv);
-    if (res.timed_out || WIFSIGNALED(res.status) || (res.status != 0 && !res.out[0]) ||
-        strstr(res.out, "memory exhausted") || strstr(res.out, "out of memory") ||
-        strstr(res.out, "Killed signal")) {
+    if (res.status != 0 && !over_limits(&res) && (WIFSIGNALED(res.status) || !res.out[0]))
+        unexplained(what, lab->file, &res);
+    if (over_limits(&res)) {
         reject(r, L_REJECTED, xasprintf("Rejected: %s %s did not finish within the limits "
-               "(%.0f s, 2 GiB of memory). Does it #include a device (like /dev/zero) or a "
-               "huge file? Include only the lab's header and system headers.", what,
-               lab->file, wall));
+               "(%u s of CPU time, 2 GiB of memory). Does it #include a device (like /dev/zero) "
+               "or a huge file? Include only the lab's header and system headers.", what,
+               lab->file, (unsigned)cpu));
     } else if (res.status != 0) {
         char *out = shown(res.out);
         reject(r, L_BUILD_FAILED, xasprintf("%s does not compile:\n%s", lab->file, out));
@@ -522,7 +558,9 @@ static int assemble_and_localize(const struct lab *lab, const char *src,
         goto out;
     }
     char *as[] = {"/usr/bin/gcc", "-c", "student.s", "-o", "student.o", NULL};
-    run_step(as, src, COMPILE_WALL, &res);
+    run_step(as, src, COMPILE_CPU, COMPILE_WALL, &res);
+    if (res.status != 0 && !over_limits(&res) && !res.out[0])
+        unexplained("assembling", lab->file, &res);
     if (res.status != 0 || res.timed_out) {
         char *out = shown(res.out);
         reject(r, L_BUILD_FAILED, xasprintf("%s does not assemble:\n%s", lab->file, out));
@@ -538,7 +576,9 @@ static int assemble_and_localize(const struct lab *lab, const char *src,
     free(names.p);
     sbx_own(keep);
     char *oc[] = {"/usr/bin/objcopy", kg, "student.o", "student-local.o", NULL};
-    run_step(oc, src, LINK_WALL, &res);
+    run_step(oc, src, LINK_CPU, LINK_WALL, &res);
+    if (res.status != 0 && !over_limits(&res) && !res.out[0])
+        unexplained("localizing the symbols of", lab->file, &res);
     char *made = xasprintf("%s/student-local.o", src);
     if (res.status == 0 && !res.timed_out && copy_file(made, local, 0644) == -1)
         die("%s: cannot copy to %s: %s", made, local, strerror(errno));
@@ -572,8 +612,8 @@ int student_build(struct lab *lab, const char *labdir, struct lab_result *r, cha
     /* Preprocess first (-MG: a missing header is no error yet, so no line of a file outside
      * the lab is ever quoted), to check what the file includes before compiling; then
      * compile to assembly and check the dependency list of that very run again. */
-    if (compile_step(lab, src, "-I. -M -MG -MF deps.d", DEPS_WALL, "preprocessing", r, NULL) == -1 ||
-        compile_step(lab, src, "-I. -MD -MF deps.d -S -o student.s", COMPILE_WALL, "compiling",
+    if (compile_step(lab, src, "-I. -M -MG -MF deps.d", DEPS_CPU, "preprocessing", r, NULL) == -1 ||
+        compile_step(lab, src, "-I. -MD -MF deps.d -S -o student.s", COMPILE_CPU, "compiling",
                      r, &warnings) == -1)
         goto out;
     if (warnings)

@@ -56,8 +56,14 @@ static void grade_lab(struct lab *lab, const char *scratch, const char *found,
  * JSON, XML, CSV and on terminals: every string of the grade becomes printable UTF-8. */
 static void make_printable(struct grade *g)
 {
-    for (size_t i = 0; i < g->notes.n; i++)
+    /* A note is one line ("note: ..."): a newline in a member name must not start a line of
+     * its own in the text report (a forged "Score: 100/100"). */
+    for (size_t i = 0; i < g->notes.n; i++) {
         sanitize_text(g->notes.v[i]);
+        for (char *c = g->notes.v[i]; *c; c++)
+            if (*c == '\n' || *c == '\t')
+                *c = '?';
+    }
     for (int l = 0; l < g->nlabs; l++) {
         struct lab_result *r = &g->labs[l];
         if (r->source) {

@@ -96,6 +96,13 @@ struct lab {
     struct strv public_objs, hidden_objs;  /* each test binary's objects: its tests, the
                                                lab's test utilities, the test layer */
     struct strv prog_names, prog_objs;   /* tools and helpers, parallel vectors */
+    /* CPU seconds per test of the reference solution on this machine (calibrate.c) */
+    struct strv cal_names;
+    double *cal_cpu;
+    int    *cal_lines;      /* report lines per test (one per parameter) */
+    int    *cal_busy;       /* processes that used CPU at once: > 1 is a contended test */
+    double cal_margin;      /* > 1: measured on another machine (a hosted grader's package) */
+    bool   calibrated;
 };
 
 int  labs_load(struct lab *labs, int max);           /* returns the number of labs found */
@@ -119,6 +126,7 @@ struct test_result {
     size_t output_total;
     bool   output_cut;
     char  *note;            /* why it was not run, or what the grader saw */
+    bool   cpu_stopped;     /* the grader killed its code over the CPU budget */
 };
 
 enum labstate { L_GRADED, L_MISSING, L_REJECTED, L_BUILD_FAILED, L_SKIPPED };
@@ -195,7 +203,16 @@ struct sbx_job {
                                named in MMTEST_DISK_DIR: the sandbox's /tmp is a tmpfs,
                                where msync has nothing to write back (NULL: none) */
     bool   trusted;         /* our own tools on our own files: no sandbox, no uid change */
+    /* > 0: CPU seconds all processes of the command may use in one report window (from the
+     * start or a complete report line to the next: one test); above it the process using
+     * the most CPU is killed. window_budget, if set, is told each line, the CPU seconds its
+     * window used and how many processes used CPU at once, and gives the next budget. */
+    double window_cpu;
+    double (*window_budget)(void *ctx, const char *line, double used, int busy);
+    void  *window_ctx;
 };
+
+#define SBX_MAX_KILLS 64
 
 struct sbx_result {
     int    status;          /* wait status of the sandboxed command (-1: not started) */
@@ -206,6 +223,11 @@ struct sbx_result {
     char  *report;          /* everything written to the report fd */
     size_t report_len;
     double seconds;
+    char  *setup_error;     /* the grader's own setup failed (not the command): why */
+    bool   tmpfs_full;      /* stopped: it held too much in the shared temporary dirs */
+    int    ncpu_kills;      /* processes killed over the window's CPU budget */
+    size_t cpu_kill_at[SBX_MAX_KILLS];  /* report length at each kill: the next line names
+                                           the test that was running */
 };
 
 void sbx_init(int slot);            /* takes a free sandbox uid; probes bubblewrap once */
@@ -217,9 +239,15 @@ void sbx_result_free(struct sbx_result *res);
 void sbx_cleanup_strays(void);       /* kill and reap everything of the sandbox uid */
 extern volatile int sbx_interrupted; /* SIGINT/SIGTERM seen */
 
-/* ---- Running tests (run.c) and feedback (feedback.c) ------------------------------------ */
+/* ---- Running tests (run.c, calibrate.c) and feedback (feedback.c) ---------------------- */
 int  run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
                    struct lab_result *r);
+/* Per-test CPU budgets from the reference's CPU time on this machine (cached in the grader
+ * cache); without a reference in the tree, a fixed budget per test. */
+void calibrate_lab(struct lab *lab);
+double test_cpu_budget(const struct lab *lab, const char *test);
+int    test_report_lines(const struct lab *lab, const char *test);
+extern bool calibrating;            /* run_lab_tests records CPU times instead of limiting */
 void lab_result_score(struct lab_result *r);
 void lab_result_not_run(struct lab_result *r, const char *why);
 const char *status_word(enum tstatus st);

@@ -250,12 +250,30 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
     return nlabs;
 }
 
+/* Replaces the command line the kernel shows in /proc/PID/cmdline (the memory argv points
+ * into) with "mmgrade": in batch mode it names every student's submission, and plain
+ * isolation without a pid namespace lets student code read other processes' command lines.
+ * argv keeps working: its strings are copied first. */
+static void hide_command_line(int argc, char **argv)
+{
+    char *start = argv[0], *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+
+    for (int i = 0; i < argc; i++)
+        if (argv[i] < start || argv[i] + strlen(argv[i]) + 1 > end)
+            return;                     /* not the kernel's contiguous block: leave it */
+    for (int i = 0; i < argc; i++)
+        argv[i] = xstrdup(argv[i]);
+    memset(start, 0, (size_t)(end - start));
+    snprintf(start, (size_t)(end - start), "mmgrade");
+}
+
 int main(int argc, char **argv)
 {
     static struct lab labs[MAX_LABS];
     bool grader_failed = false;
     struct sigaction sa = {.sa_handler = on_signal};
 
+    hide_command_line(argc, argv);
     int first = parse_options(argc, argv);
     for (int i = first; i < argc; i++) {
         struct stat st;
@@ -280,6 +298,9 @@ int main(int argc, char **argv)
     int nlabs = prepare_labs(labs, &grader_failed);
     sbx_init(0);
     preflight_sandbox();
+    for (int i = 0; i < nlabs; i++)
+        if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
+            calibrate_lab(&labs[i]);
     int ret;
     if (cfg.out) {
         ret = batch_run(argv + first, argc - first, labs, nlabs);

@@ -4,6 +4,7 @@
  * (`run --filter suite/name -j1`), with its own time limit and output capture.
  * The verdict comes only from the JSON Lines the report hook writes to MMTEST_REPORT_FD. */
 #include "grader.h"
+#include "sandbox-limits.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,7 +21,7 @@ static void sandbox_limits(struct sbx_job *job)
     job->report_fd = -1;
     job->out_keep = OUTPUT_KEEP;
     job->wall = cfg.test_timeout > 0 ? cfg.test_timeout + 5 : DEFAULT_WALL;
-    job->cpu = (rlim_t)job->wall;
+    job->cpu = TEST_RLIMIT_CPU;
     job->as = 2ul << 30;
     job->fsize = 256ul << 20;
     job->nofile = 512;
@@ -196,7 +197,126 @@ static char *without_runner_lines(const char *out)
     return buf_take(&b);
 }
 
-static void run_one(const char *run, const char *workroot, struct test_result *t)
+/* ---- CPU budgets per test ------------------------------------------------------------ */
+
+/* What the sandbox asks after each report line: the CPU budget of the next window. In a run
+ * of the whole binary the next test is the one after this in the run order (or this one
+ * again, for its next parameter). While calibrating, it records each test's CPU time. */
+struct window_plan {
+    struct lab *lab;
+    const struct strv *order;   /* test names in run order (as `run --list` gives them) */
+    const char *only;           /* a run of this test alone */
+    char *current;              /* the test of the last line, and how many lines it has had */
+    int seen;
+};
+
+static void record_cpu(struct lab *lab, const char *name, double used, int busy)
+{
+    size_t i = 0;
+
+    while (i < lab->cal_names.n && strcmp(lab->cal_names.v[i], name) != 0)
+        i++;
+    if (i == lab->cal_names.n) {
+        strv_add(&lab->cal_names, name);
+        lab->cal_cpu = xrealloc(lab->cal_cpu, lab->cal_names.n * sizeof *lab->cal_cpu);
+        lab->cal_lines = xrealloc(lab->cal_lines, lab->cal_names.n * sizeof *lab->cal_lines);
+        lab->cal_busy = xrealloc(lab->cal_busy, lab->cal_names.n * sizeof *lab->cal_busy);
+        lab->cal_cpu[i] = 0;
+        lab->cal_lines[i] = 0;
+        lab->cal_busy[i] = 0;
+    }
+    if (used > lab->cal_cpu[i])
+        lab->cal_cpu[i] = used;
+    if (busy > lab->cal_busy[i])
+        lab->cal_busy[i] = busy;
+    lab->cal_lines[i]++;
+}
+
+static double next_budget(void *ctx, const char *line, double used, int busy)
+{
+    struct window_plan *w = ctx;
+    cJSON *obj = cJSON_Parse(line);
+    const char *name = obj ? cJSON_GetStringValue(cJSON_GetObjectItem(obj, "test")) : NULL;
+    double budget = 0;
+
+    if (calibrating) {
+        if (name)
+            record_cpu(w->lab, name, used, busy);
+    } else if (w->only) {
+        budget = test_cpu_budget(w->lab, w->only);
+    } else if (name) {
+        /* The same test again (its next parameter), or the one after it. */
+        if (w->current && strcmp(w->current, name) == 0) {
+            w->seen++;
+        } else {
+            free(w->current);
+            w->current = xstrdup(name);
+            w->seen = 1;
+        }
+        const char *next = name;
+        if (w->seen >= test_report_lines(w->lab, name)) {
+            next = "";
+            for (size_t i = 0; w->order && i + 1 < w->order->n; i++)
+                if (strcmp(w->order->v[i], name) == 0)
+                    next = w->order->v[i + 1];
+        }
+        budget = test_cpu_budget(w->lab, next);
+    }
+    cJSON_Delete(obj);
+    return budget;
+}
+
+static void plan_windows(struct sbx_job *job, struct window_plan *w)
+{
+    job->window_budget = next_budget;
+    job->window_ctx = w;
+    if (!calibrating)
+        job->window_cpu = test_cpu_budget(w->lab, w->only ? w->only :
+                                          w->order && w->order->n ? w->order->v[0] : "");
+}
+
+/* The tests during which the sandbox killed a process over the CPU budget: the first
+ * report line that ends after each kill names it. */
+static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, bool hidden)
+{
+    for (int k = 0; k < res->ncpu_kills; k++) {
+        const char *line = res->report + res->cpu_kill_at[k];
+        const char *nl = strchr(line, '\n');
+        if (!nl)
+            continue;
+        char *text = xasprintf("%.*s", (int)(nl - line), line);
+        cJSON *obj = cJSON_Parse(text);
+        const char *name = obj ? cJSON_GetStringValue(cJSON_GetObjectItem(obj, "test")) : NULL;
+        for (size_t i = 0; name && i < r->ntests; i++) {
+            struct test_result *t = &r->tests[i];
+            if (t->hidden != hidden || strcmp(t->name, name) != 0 || t->cpu_stopped ||
+                t->status == T_NOTRUN)
+                continue;
+            t->cpu_stopped = true;
+            double b = test_cpu_budget(r->lab, name);
+            if (cfg.verbose)
+                fprintf(stderr, "mmgrade: %s %s: stopped over its CPU budget of %.2f s\n",
+                        r->lab->name, name, b);
+            char *msg = xasprintf("The grader stopped your code: this test's processes used "
+                                  "more than %.1f s of CPU time (%s). Look for an endless "
+                                  "loop.", b, r->lab->calibrated ? "many times what the "
+                                  "reference solution needs for it on this machine" :
+                                  "the limit per test");
+            /* First: it explains the messages that follow ("crashed with SIGKILL"). */
+            strv_add(&t->messages, msg);
+            char *mine = t->messages.v[t->messages.n - 1];
+            memmove(t->messages.v + 1, t->messages.v,
+                    (t->messages.n - 1) * sizeof *t->messages.v);
+            t->messages.v[0] = mine;
+            free(msg);
+        }
+        cJSON_Delete(obj);
+        free(text);
+    }
+}
+
+static void run_one(struct lab *lab, const char *run, const char *workroot, struct test_result *t,
+                    struct lab_result *r)
 {
     char *filter = xasprintf("--filter=%s", t->name);
     char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
@@ -206,12 +326,17 @@ static void run_one(const char *run, const char *workroot, struct test_result *t
     struct sbx_result res;
     struct test_space space;
 
+    struct window_plan plan = {.lab = lab, .only = t->name};
+
     sandbox_limits(&job);
     job.report_fd = 3;
+    plan_windows(&job, &plan);
     make_test_space(&job, workroot, &space);
     bind_binary_dir(&job, run);
     sbx_run(&job, &res);
+    free(plan.current);
     parse_report(res.report, t, res.timed_out, false);
+    note_cpu_kills(&res, r, t->hidden);
     if (!t->seconds)
         t->seconds = res.seconds;
     sanitize_text(res.out);
@@ -230,7 +355,8 @@ static void run_one(const char *run, const char *workroot, struct test_result *t
  * without a verdict (the runner died or hung), and a failed public test when some test
  * printed something (its output could not be told apart), runs again alone (run_one), with
  * its own limits and output capture. */
-static void run_all(const char *run, const char *workroot, struct lab_result *r, bool hidden)
+static void run_all(struct lab *lab, const char *run, const char *workroot, struct lab_result *r,
+                    bool hidden, const struct strv *order)
 {
     char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
     char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
@@ -243,10 +369,12 @@ static void run_all(const char *run, const char *workroot, struct lab_result *r,
     job.out_keep = 4096;
     job.wall = cfg.lab_timeout / 2;     /* the rest is for the tests run again alone */
     job.idle = cfg.test_timeout > 0 ? cfg.test_timeout + 10 : DEFAULT_WALL;
-    job.cpu = (rlim_t)cfg.lab_timeout;
+    struct window_plan plan = {.lab = lab, .order = order};
+    plan_windows(&job, &plan);
     make_test_space(&job, workroot, &space);
     bind_binary_dir(&job, run);
     sbx_run(&job, &res);
+    free(plan.current);
     char *printed = without_runner_lines(res.out);
     bool quiet = !printed[0] && !res.out_cut;
     for (size_t i = 0; i < r->ntests; i++) {
@@ -269,6 +397,7 @@ static void run_all(const char *run, const char *workroot, struct lab_result *r,
         }
         free(probe.note);
     }
+    note_cpu_kills(&res, r, hidden);
     free(printed);
     sbx_result_free(&res);
     free_test_space(workroot, &space);
@@ -311,7 +440,8 @@ void lab_result_score(struct lab_result *r)
 }
 
 /* Matches the rubric rows of one binary (public or hidden) with the tests it lists. */
-static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab_result *r)
+static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab_result *r,
+                       struct strv *names_out)
 {
     struct strv names = {0};
     char *err = NULL;
@@ -337,7 +467,7 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
                    lab->name, names.v[i]);
             add_test(r, names.v[i], NULL)->hidden = hidden;
         }
-    strv_free(&names);
+    *names_out = names;
     return 0;
 }
 
@@ -346,9 +476,10 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
                       double t0, struct lab_result *r)
 {
     char *run = xasprintf("%s/run", bindir), *err = NULL;
+    struct strv order = {0};
 
     if (student_link_tests(lab, bindir, hidden, &err) == -1 ||
-        match_tests(lab, run, hidden, r) == -1) {
+        match_tests(lab, run, hidden, r, &order) == -1) {
         if (err)
             warnx_("grader error: %s: %s", lab->name, err);
         for (size_t i = 0; i < r->ntests; i++)
@@ -360,7 +491,8 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
         return;
     }
     if (!cfg.each_test)
-        run_all(run, workroot, r, hidden);
+        run_all(lab, run, workroot, r, hidden, &order);
+    strv_free(&order);
     for (size_t i = 0; i < r->ntests && !sbx_interrupted; i++) {
         struct test_result *t = &r->tests[i];
         if (t->note || t->status != T_NOTRUN || t->hidden != hidden)
@@ -370,7 +502,7 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
                                 "earlier tests", cfg.lab_timeout);
             continue;
         }
-        run_one(run, workroot, t);
+        run_one(lab, run, workroot, t, r);
         if (cfg.verbose)
             fprintf(stderr, "mmgrade: %s %s: %s\n", lab->name, t->name, status_word(t->status));
     }

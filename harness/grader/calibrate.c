@@ -1,0 +1,207 @@
+/* calibrate.c - per-test CPU budgets measured on this machine: the reference solution is
+ * graded once, like a submission, while the sandbox records the CPU time of each test's
+ * processes; a test may then use TEST_CPU_FACTOR times that (at least TEST_CPU_FLOOR).
+ * CPU time, not wall time: a busy machine slows a test down but does not make it use more
+ * CPU, so the same code gets the same verdict at any load. Cached in the grader cache,
+ * keyed by the machine (CPU model, kernel) and the tests and reference used. */
+#include "grader.h"
+#include "sandbox-limits.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+bool calibrating;
+
+double test_cpu_budget(const struct lab *lab, const char *test)
+{
+    if (!lab->calibrated)
+        return TEST_CPU_DEFAULT;
+    for (size_t i = 0; i < lab->cal_names.n; i++)
+        if (strcmp(lab->cal_names.v[i], test) == 0) {
+            double b = TEST_CPU_FACTOR * lab->cal_cpu[i] *
+                       (lab->cal_margin > 1 ? lab->cal_margin : 1);
+            /* Processes that contend (spin, retry) use more CPU the busier the machine. */
+            double floor = lab->cal_busy[i] > 1 ? TEST_CPU_FLOOR_CONTENDED : TEST_CPU_FLOOR;
+            return b > floor ? b : floor;
+        }
+    return TEST_CPU_DEFAULT;            /* a test the reference run did not report */
+}
+
+int test_report_lines(const struct lab *lab, const char *test)
+{
+    for (size_t i = 0; lab->calibrated && i < lab->cal_names.n; i++)
+        if (strcmp(lab->cal_names.v[i], test) == 0)
+            return lab->cal_lines[i];
+    return 1;
+}
+
+static time_t newest(const struct strv *files, time_t t)
+{
+    for (size_t i = 0; i < files->n; i++) {
+        struct stat st;
+        if (stat(files->v[i], &st) == 0 && st.st_mtime > t)
+            t = st.st_mtime;
+    }
+    return t;
+}
+
+/* What the measurement depends on: the machine, the reference, the test objects. */
+static char *calibration_key(const struct lab *lab, const char *ref)
+{
+    struct utsname u;
+    struct stat st;
+    char model[256] = "?";
+    size_t len;
+    char *cpuinfo = read_file("/proc/cpuinfo", 1u << 20, &len), *m;
+
+    if (cpuinfo && (m = strstr(cpuinfo, "model name"))) {
+        m = strchr(m, ':');
+        if (m)
+            snprintf(model, sizeof model, "%.*s", (int)strcspn(m + 2, "\n"), m + 2);
+    }
+    free(cpuinfo);
+    uname(&u);
+    time_t t = stat(ref, &st) == 0 ? st.st_mtime : 0;
+    t = newest(&lab->public_objs, t);
+    t = newest(&lab->hidden_objs, t);
+    t = newest(&lab->prog_objs, t);
+    return xasprintf("v4 %s | %s | %ld cpus | %lld | hidden %d\n", model, u.release,
+                     sysconf(_SC_NPROCESSORS_ONLN), (long long)t, lab->has_hidden);
+}
+
+static bool load_cache(struct lab *lab, const char *path, const char *key)
+{
+    size_t len;
+    char *text = read_file(path, 1u << 20, &len), *save = NULL;
+
+    if (!text || (key && strncmp(text, key, strlen(key)) != 0)) {
+        free(text);
+        return false;
+    }
+    if (strstr(text, "\nuncalibrated")) {
+        free(text);                     /* measured already, and the reference failed */
+        return true;
+    }
+    char *body = key ? text + strlen(key) : strchr(text, '\n');
+    for (char *line = strtok_r(body ? body : text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *tab = strchr(line, '\t'), *end;
+        if (!tab)
+            continue;
+        *tab = '\0';
+        strv_add(&lab->cal_names, line);
+        lab->cal_cpu = xrealloc(lab->cal_cpu, lab->cal_names.n * sizeof *lab->cal_cpu);
+        lab->cal_lines = xrealloc(lab->cal_lines, lab->cal_names.n * sizeof *lab->cal_lines);
+        lab->cal_busy = xrealloc(lab->cal_busy, lab->cal_names.n * sizeof *lab->cal_busy);
+        lab->cal_cpu[lab->cal_names.n - 1] = strtod(tab + 1, &end);
+        lab->cal_lines[lab->cal_names.n - 1] = (int)strtol(end, &end, 10);
+        lab->cal_busy[lab->cal_names.n - 1] = (int)strtol(end, NULL, 10);
+        if (lab->cal_lines[lab->cal_names.n - 1] < 1)
+            lab->cal_lines[lab->cal_names.n - 1] = 1;
+    }
+    free(text);
+    lab->calibrated = lab->cal_names.n > 0;
+    return lab->calibrated;
+}
+
+void calibrate_lab(struct lab *lab)
+{
+    char *ref = xasprintf("%s/solutions/%s/%s", cfg.root, strrchr(lab->dir, '/') ?
+                          strrchr(lab->dir, '/') + 1 : lab->dir, lab->file);
+    char *path = xasprintf("%s/%s-%s-cpu.tsv", cfg.cache, lab->name,
+                           lab->has_hidden ? "all" : "public");
+    char *key = calibration_key(lab, ref);
+
+    if (access(ref, R_OK) == -1) {
+        /* No reference here (a hosted grader's package): the times measured where the
+         * package was made, with a margin for a slower machine; else fixed budgets. */
+        char *shipped = xasprintf("%s/harness/grader/cpu/%s-%s-cpu.tsv", cfg.root, lab->name,
+                                  lab->has_hidden ? "all" : "public");
+        if (load_cache(lab, shipped, NULL) && lab->calibrated)
+            lab->cal_margin = SHIPPED_CPU_MARGIN;
+        free(shipped);
+        goto out;
+    }
+    if (load_cache(lab, path, key))
+        goto out;
+    const char *base = getenv("TMPDIR");
+    char *scratch = xasprintf("%s/mmgrade-cal.XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(scratch) || chmod(scratch, 0711) == -1)
+        die("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
+    char *labdir = xasprintf("%s/%s", scratch, lab->name), *src = xasprintf("%s/src", labdir);
+    char *file = xasprintf("%s/%s", src, lab->file), *work = xasprintf("%s/run", scratch);
+    char *bindir = NULL;
+    struct lab_result r = {.lab = lab};
+    double t0 = now_seconds();
+
+    if (mkdirs(src, 0755) == -1 || copy_file(ref, file, 0644) == -1)
+        die("%s: cannot prepare the calibration: %s", src, strerror(errno));
+    if (cfg.progress || cfg.verbose)
+        fprintf(stderr, "mmgrade: %s: measuring the reference's CPU time per test on this "
+                "machine (once)\n", lab->name);
+    if (student_build(lab, labdir, &r, &bindir) == -1) {
+        warnx_("grader error: %s: the reference solution does not build: %s", lab->name,
+               r.message ? r.message : "?");
+    } else {
+        calibrating = true;
+        run_lab_tests(lab, bindir, work, &r);
+        calibrating = false;
+        if (r.score != r.max) {
+            warnx_("grader error: %s: the reference solution scored %d/%d while measuring "
+                   "its CPU time; per-test budgets are the fixed %.1f s", lab->name, r.score,
+                   r.max, TEST_CPU_DEFAULT);
+            char *text = xasprintf("%suncalibrated: the reference scored %d/%d\n", key,
+                                   r.score, r.max);
+            if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, text, strlen(text)) == -1)
+                warnx_("%s: %s", path, strerror(errno));
+            free(text);
+        } else if (lab->cal_names.n) {
+            struct buf b = {0};
+            buf_puts(&b, key);
+            for (size_t i = 0; i < lab->cal_names.n; i++)
+                buf_printf(&b, "%s\t%.3f\t%d\t%d\n", lab->cal_names.v[i], lab->cal_cpu[i],
+                           lab->cal_lines[i], lab->cal_busy[i]);
+            if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, b.p, b.len) == -1)
+                warnx_("%s: %s", path, strerror(errno));
+            free(b.p);
+            lab->calibrated = true;
+            if (cfg.verbose)
+                fprintf(stderr, "mmgrade: %s: calibrated %zu tests in %.1f s\n", lab->name,
+                        lab->cal_names.n, now_seconds() - t0);
+        }
+    }
+    if (!lab->calibrated) {
+        strv_free(&lab->cal_names);
+        free(lab->cal_cpu);
+        free(lab->cal_lines);
+        free(lab->cal_busy);
+        lab->cal_cpu = NULL;
+        lab->cal_lines = NULL;
+        lab->cal_busy = NULL;
+    }
+    for (size_t i = 0; i < r.ntests; i++) {
+        free(r.tests[i].name);
+        free(r.tests[i].signal);
+        strv_free(&r.tests[i].messages);
+        free(r.tests[i].output);
+        free(r.tests[i].note);
+    }
+    free(r.tests);
+    free(r.message);
+    if (!cfg.keep)
+        remove_tree(scratch);
+    free(bindir);
+    free(work);
+    free(file);
+    free(src);
+    free(labdir);
+    free(scratch);
+out:
+    free(key);
+    free(path);
+    free(ref);
+}
