@@ -49,6 +49,7 @@ static int mode = ISO_PLAIN;
 static uid_t run_uid;
 static bool as_root;
 static bool use_ns;                     /* plain mode: root's own namespaces work here */
+static bool ns_mounts = true;           /* ... with private mounts (/ is a mount point) */
 static char *probe_note, *ns_note;
 static unsigned long tmp_bytes = TMP_BYTES_MAX;
 
@@ -56,19 +57,24 @@ uid_t sbx_uid(void) { return run_uid; }
 
 const char *sbx_isolation(void)
 {
-    static char text[256];
+    static char text[640];
 
     if (mode == ISO_BWRAP)
         snprintf(text, sizeof text, "bubblewrap (no network, private /tmp /dev/shm and pids), "
                  "uid %u, rlimits", (unsigned)run_uid);
-    else if (use_ns)
+    else if (use_ns && ns_mounts)
         snprintf(text, sizeof text, "plain: namespaces (tree hidden, private /tmp /dev/shm "
-                 "IPC and pids, no network), uid %u, rlimits%s%s", (unsigned)run_uid,
+                 "IPC and pids, no network), uid %u, rlimits%s%.200s", (unsigned)run_uid,
+                 probe_note ? "; bubblewrap unavailable: " : "", probe_note ? probe_note : "");
+    else if (use_ns)
+        snprintf(text, sizeof text, "plain: namespaces (private IPC, /dev/shm and pids, no "
+                 "network; / is no mount point, so the tree is closed by permissions and "
+                 "/tmp cleaned), uid %u, rlimits%s%.200s", (unsigned)run_uid,
                  probe_note ? "; bubblewrap unavailable: " : "", probe_note ? probe_note : "");
     else
-        snprintf(text, sizeof text, "plain: rlimits + own session and process group, uid %u%s%s%s",
-                 (unsigned)run_uid, probe_note ? "; bubblewrap unavailable: " : "",
-                 probe_note ? probe_note : "", ns_note ? ns_note : "");
+        snprintf(text, sizeof text, "plain: rlimits + own session and process group, uid %u%s%s"
+                 "%.200s", (unsigned)run_uid, ns_note ? ns_note : "",
+                 probe_note ? "; bubblewrap unavailable: " : "", probe_note ? probe_note : "");
     return text;
 }
 
@@ -452,6 +458,16 @@ static void enter_private_mounts(const struct sbx_job *job)
     int n = 0;
     char bindir[4096];
 
+    if (!ns_mounts) {
+        /* / is no mount point (a chroot): a mount on one of its directories would reach the
+         * host's mount table. Only existing mount points, made private first, get new ones. */
+        if (mount(NULL, "/dev/shm", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+            mount_tmpfs("/dev/shm", SHM_BYTES, "1777");
+        if (mount(NULL, "/proc", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+            setup_failed("mounting /proc");
+        return;
+    }
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         setup_failed("making / private");
     for (size_t i = 0; i < job->ro.n; i++)
@@ -794,7 +810,7 @@ static int supervise(pid_t pid, struct collector *c, double t0)
     struct cpu_watch watch = {0};
     unsigned long long window_start = 0;
     int status = 0;
-    bool watch_shared = mode != ISO_BWRAP && !use_ns && as_root && !job->trusted;
+    bool watch_shared = mode != ISO_BWRAP && !(use_ns && ns_mounts) && as_root && !job->trusted;
     double next_shared = t0;
 
     for (;;) {
@@ -1033,26 +1049,48 @@ static uid_t acquire_uid(void)
     die("all %d sandbox uids from %d are in use by other mmgrade processes", UID_SLOTS, UID_BASE);
 }
 
-/* Plain mode without namespaces (Docker): the sandbox uid must not read what the tests hide,
- * so the tree's solutions, hidden tests and builds are closed to other users. */
+/* Plain mode without private mounts (Docker, a chroot): the sandbox uid must not read what
+ * the tests hide, so the tree's solutions, hidden tests, self-test corpus, compiled objects
+ * and reference-linked test programs are closed to other users; build/ itself stays open
+ * (the tools in build/bin). */
+static void close_one(const char *rel, struct buf *done)
+{
+    char *path = xasprintf("%s/%s", cfg.root, rel);
+    struct stat st;
+
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0007)) {
+        if (chmod(path, st.st_mode & 07770) == -1)
+            die("%s: chmod: %s (the sandbox user could read it)", path, strerror(errno));
+        buf_printf(done, "%s%s/", done->len ? ", " : "", rel);
+    }
+    free(path);
+}
+
 static void close_tree(void)
 {
     static const char *const secret[] = {"solutions", "harness/tests", "harness/selftest",
-                                         "build"};
+                                         "build/obj", "build/asan", "build/grader-cache"};
     struct buf done = {0};
+    static const char *const built[] = {"build", "build/tests"};
 
-    for (size_t i = 0; i < sizeof secret / sizeof *secret; i++) {
-        char *path = xasprintf("%s/%s", cfg.root, secret[i]);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0007)) {
-            if (chmod(path, st.st_mode & 07770) == -1)
-                die("%s: chmod: %s (the sandbox user could read it)", path, strerror(errno));
-            buf_printf(&done, "%s%s/", done.len ? ", " : "", secret[i]);
-        }
-        free(path);
+    for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
+        close_one(secret[i], &done);
+    for (size_t i = 0; i < sizeof built / sizeof *built; i++) {
+        char *dir = xasprintf("%s/%s", cfg.root, built[i]);
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strstr(e->d_name, "solution")) {
+                char *rel = xasprintf("%s/%s", built[i], e->d_name);
+                close_one(rel, &done);
+                free(rel);
+            }
+        if (d)
+            closedir(d);
+        free(dir);
     }
     if (done.len)
-        fprintf(stderr, "mmgrade: note: plain isolation without namespaces: closed %s to "
+        fprintf(stderr, "mmgrade: note: plain isolation without private mounts: closed %s to "
                 "other users (chmod o-rwx), so that student code cannot read them\n", done.p);
     free(done.p);
 }
@@ -1073,9 +1111,21 @@ static void probe_namespaces(void)
         close_tree();
         return;
     }
+    /* In a chroot / is often no mount point: namespaces, but no private mounts of our own. */
+    size_t len;
+    char *info = read_file("/proc/self/mountinfo", 1u << 20, &len), *line, *save = NULL;
+    ns_mounts = false;
+    for (line = info ? strtok_r(info, "\n", &save) : NULL; line && !ns_mounts;
+         line = strtok_r(NULL, "\n", &save)) {
+        char mp[8];
+        ns_mounts = sscanf(line, "%*s %*s %*s %*s %7s", mp) == 1 && strcmp(mp, "/") == 0;
+    }
+    free(info);
     sbx_run(&job, &res);
     if (res.status == 0 && !res.timed_out && !res.setup_error) {
         sbx_result_free(&res);
+        if (!ns_mounts)
+            close_tree();
         return;
     }
     use_ns = false;

@@ -2,7 +2,7 @@
  * mf_count_lines leaves SysV shared memory, message queues and semaphores, a POSIX message
  * queue and files in /tmp, /var/tmp and /dev/shm behind on every call, and tries to read what
  * the sandbox must hide: the reference solution, the hidden tests, the grader's cache and the
- * command lines of other processes (the grader's names other students in batch mode). It
+ * grader's command line (it names other students in batch mode). It
  * prints MMHOSTILE-BREACH with whatever it could read. */
 #include "mapfile.h"
 #include <dirent.h>
@@ -100,10 +100,20 @@ static void snoop(void)
         snprintf(path, sizeof path, "%s/build/obj/solutions", root);
         try_list("compiled solutions", path);
     }
+    /* The grader's own command line (a wrapper's, like timeout's, is not the grader's). */
     DIR *d = opendir("/proc");
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        char args[512];
+        char args[512], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+        FILE *c = fopen(path, "r");
+        if (c) {
+            if (!fgets(comm, sizeof comm, c))
+                comm[0] = '\0';
+            fclose(c);
+        }
+        if (strncmp(comm, "mmgrade", 7) != 0)
+            continue;
         snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
         int fd = open(path, O_RDONLY);
         if (fd == -1)
