@@ -67,9 +67,9 @@ const char *sbx_isolation(void)
                  "IPC and pids, no network), uid %u, rlimits%s%.200s", (unsigned)run_uid,
                  probe_note ? "; bubblewrap unavailable: " : "", probe_note ? probe_note : "");
     else if (use_ns)
-        snprintf(text, sizeof text, "plain: namespaces (private IPC, /dev/shm and pids, no "
-                 "network; / is no mount point, so the tree is closed by permissions and "
-                 "/tmp cleaned), uid %u, rlimits%s%.200s", (unsigned)run_uid,
+        snprintf(text, sizeof text, "plain: namespaces (private IPC, no network; / is no "
+                 "mount point, so the tree is closed by permissions and /tmp and /dev/shm "
+                 "watched and cleaned), uid %u, rlimits%s%.200s", (unsigned)run_uid,
                  probe_note ? "; bubblewrap unavailable: " : "", probe_note ? probe_note : "");
     else
         snprintf(text, sizeof text, "plain: rlimits + own session and process group, uid %u%s%s"
@@ -458,16 +458,6 @@ static void enter_private_mounts(const struct sbx_job *job)
     int n = 0;
     char bindir[4096];
 
-    if (!ns_mounts) {
-        /* / is no mount point (a chroot): a mount on one of its directories would reach the
-         * host's mount table. Only existing mount points, made private first, get new ones. */
-        if (mount(NULL, "/dev/shm", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
-            mount_tmpfs("/dev/shm", SHM_BYTES, "1777");
-        if (mount(NULL, "/proc", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
-            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
-            setup_failed("mounting /proc");
-        return;
-    }
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         setup_failed("making / private");
     for (size_t i = 0; i < job->ro.n; i++)
@@ -553,7 +543,13 @@ static void child_exec(const struct sbx_job *job, char **argv, char **envp, int 
     set_limit(RLIMIT_FSIZE, job->fsize);
     set_limit(RLIMIT_NOFILE, job->nofile);
     if (sandboxed && mode != ISO_BWRAP && as_root) {
-        if (use_ns) {
+        if (use_ns && !ns_mounts) {
+            /* / is no mount point: no mount namespace, and no pid namespace either (pid 1 in
+             * two jobs at once would share names in the shared /tmp, like Criterion's
+             * /tmp/criterion_PID.sock). */
+            if (unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) == -1)
+                setup_failed("unshare");
+        } else if (use_ns) {
             if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
                         CLONE_NEWUTS) == -1)
                 setup_failed("unshare");
@@ -1111,7 +1107,7 @@ static void probe_namespaces(void)
         close_tree();
         return;
     }
-    /* In a chroot / is often no mount point: namespaces, but no private mounts of our own. */
+    /* In a chroot / is often no mount point: IPC and network namespaces, no mounts of ours. */
     size_t len;
     char *info = read_file("/proc/self/mountinfo", 1u << 20, &len), *line, *save = NULL;
     ns_mounts = false;
