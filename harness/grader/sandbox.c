@@ -374,6 +374,20 @@ static void build_env(const struct sbx_job *job, struct strv *env)
         strv_addf(env, "MMTEST_REPORT_FD=%d", REPORT_FD);
 }
 
+/* /proc/PID/NAME into buf, NUL-terminated; its length, or -1 (the process is gone). */
+static ssize_t read_proc(const char *pid, const char *name, char *buf, size_t size)
+{
+    char path[300];
+    snprintf(path, sizeof path, "/proc/%s/%s", pid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t len = fd == -1 ? -1 : read(fd, buf, size - 1);
+    if (fd != -1)
+        close(fd);
+    if (len >= 0)
+        buf[len] = '\0';
+    return len;
+}
+
 /* Tasks (threads count) of our uid now: RLIMIT_NPROC counts them all, machine-wide, so
  * without a uid of its own a command gets its limit on top of them. */
 static rlim_t tasks_of_uid(uid_t uid)
@@ -385,17 +399,11 @@ static rlim_t tasks_of_uid(uid_t uid)
     if (!d)
         return 0;
     while ((e = readdir(d))) {
-        char path[300], buf[4096];
+        char buf[4096];
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
             continue;
-        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t len = fd == -1 ? -1 : read(fd, buf, sizeof buf - 1);
-        if (fd != -1)
-            close(fd);
-        if (len <= 0)
+        if (read_proc(e->d_name, "status", buf, sizeof buf) <= 0)
             continue;
-        buf[len] = '\0';
         char *u = strstr(buf, "\nUid:"), *t = strstr(buf, "\nThreads:");
         if (u && t && (uid_t)strtoul(u + 5, NULL, 10) == uid)
             n += (rlim_t)strtoul(t + 9, NULL, 10);
@@ -685,17 +693,11 @@ static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *
     if (!d)
         return w->used;
     while ((e = readdir(d)) && n < MAXP) {
-        char path[300], buf[1024];
+        char buf[1024];
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t len = fd == -1 ? -1 : read(fd, buf, sizeof buf - 1);
-        if (fd != -1)
-            close(fd);
-        if (len <= 0)
+        if (read_proc(e->d_name, "stat", buf, sizeof buf) <= 0)
             continue;
-        buf[len] = '\0';
         char *p = strrchr(buf, ')');
         unsigned long long ut, st, cut, cst;
         int ppid;
@@ -985,17 +987,11 @@ static bool uid_in_use(uid_t uid)
     if (!d)
         return false;
     while (!used && (e = readdir(d))) {
-        char path[300], buf[4096];
+        char buf[4096];
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
-        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t len = fd == -1 ? -1 : read(fd, buf, sizeof buf - 1);
-        if (fd != -1)
-            close(fd);
-        if (len <= 0)
+        if (read_proc(e->d_name, "status", buf, sizeof buf) <= 0)
             continue;
-        buf[len] = '\0';
         char *u = strstr(buf, "\nUid:");
         used = u && (uid_t)strtoul(u + 5, NULL, 10) == uid;
     }
