@@ -204,6 +204,7 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="grade K mutants drawn at random")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--match", default="", help="only mutants whose description matches")
+    ap.add_argument("--only", default="", help="only these mutants: m001,m017,...")
     ap.add_argument("--max-seconds", type=float, default=0, help="stop grading after T s")
     ap.add_argument("--jobs", type=int, default=2, choices=(1, 2))
     ap.add_argument("--build", default="build")
@@ -223,7 +224,8 @@ def main():
     source = open(lab.solution).read()
     everything = mutate.mutants(source)
     chosen = [(f"m{n:03d}", m) for n, m in enumerate(everything, 1)
-              if re.search(args.match, m.describe())]
+              if re.search(args.match, m.describe())
+              and (not args.only or f"m{n:03d}" in args.only.split(","))]
     if args.sample and args.sample < len(chosen):
         chosen = sorted(random.Random(args.seed).sample(chosen, args.sample))
     lines = source.split("\n")
