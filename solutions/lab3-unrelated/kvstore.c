@@ -26,6 +26,7 @@
  * wait while seq is odd would hang them forever behind a dead writer). */
 #define KV_READY     0x52454459u    /* "REDY": the creator finished initialising */
 #define OPEN_WAIT_MS 2000           /* how long an opener waits for a concurrent creator */
+#define CREATE_RETRIES 100          /* create-or-open rounds lost to a concurrent unlink */
 
 enum { SLOT_EMPTY = 0, SLOT_LIVE = 1, SLOT_DEAD = 2 };     /* DEAD: a tombstone */
 
@@ -91,25 +92,25 @@ static int obj_unlink(const char *name, int flags)
 static int obj_open_or_create(const char *name, size_t nslots, int flags, int *created)
 {
     int oflag = (flags & KV_RDONLY) ? O_RDONLY : O_RDWR;
-    int create = (flags & KV_CREATE) && nslots > 0;
 
     *created = 0;
-    for (int tries = 0; tries < 100; tries++) {
-        if (create) {
-            int fd = obj_open(name, O_RDWR | O_CREAT | O_EXCL, flags);
-            if (fd != -1) {
-                *created = 1;
-                return fd;
-            }
-            if (errno != EEXIST)
-                return -1;
-        }
+    if (!(flags & KV_CREATE) || nslots == 0) {
         int fd = obj_open(name, oflag, flags);
-        if (fd != -1 || errno != ENOENT || !create) {
-            if (fd == -1 && errno == ENOENT && (flags & KV_CREATE))
-                errno = EINVAL;                 /* KV_CREATE with nslots == 0 */
+        if (fd == -1 && errno == ENOENT && (flags & KV_CREATE))
+            errno = EINVAL;             /* creating a store needs nslots > 0 */
+        return fd;
+    }
+    for (int tries = 0; tries < CREATE_RETRIES; tries++) {
+        int fd = obj_open(name, O_RDWR | O_CREAT | O_EXCL, flags);
+        if (fd != -1) {
+            *created = 1;               /* we initialise it; everybody else waits */
             return fd;
         }
+        if (errno != EEXIST)
+            return -1;
+        fd = obj_open(name, oflag, flags);
+        if (fd != -1 || errno != ENOENT)
+            return fd;
         /* Unlinked between our two opens: try to create it again. */
     }
     errno = ENOENT;
@@ -303,12 +304,17 @@ int kv_close(struct kv *kv)
         errno = EINVAL;
         return -1;
     }
-    if (munmap(kv->hdr, kv->map_len) == -1)
-        rc = -1, saved = errno;
-    if (close(kv->fd) == -1 && rc == 0)
-        rc = -1, saved = errno;
+    if (munmap(kv->hdr, kv->map_len) == -1) {
+        rc = -1;
+        saved = errno;
+    }
+    if (close(kv->fd) == -1 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
     free(kv);
-    errno = saved ? saved : errno;
+    if (rc == -1)
+        errno = saved;                  /* the first failure, not free's */
     return rc;
 }
 
@@ -485,8 +491,12 @@ int kv_put(struct kv *kv, const char *key, const void *val, size_t len)
         errno = EMSGSIZE;
         return -1;
     }
-    if ((val == NULL && len > 0) || kv->rdonly) {
-        errno = val == NULL && len > 0 ? EINVAL : EBADF;
+    if (val == NULL && len > 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (kv->rdonly) {
+        errno = EBADF;
         return -1;
     }
     uint32_t h = hash_key(key, (size_t)klen);
