@@ -2,9 +2,10 @@
 the file compiled with the grader's flags (labs/common/flags.mk), then linked with the lab's
 test objects that make built (./run) and with each helper and tool the tests start. Used by
 the mutation tool and by the self-test's mutant check (harness/selftest/check-mutants):
-  python3 harness/mutation/labbuild.py [--build DIR] [--werror] LAB SRC_DIR
-builds SRC_DIR/impl.o, SRC_DIR/run and the programs from SRC_DIR/FILE (exit 1: it does not
-compile, the compiler's words on stderr). Run from the tree's top."""
+  python3 harness/mutation/labbuild.py [--build DIR] [--werror] LAB SRC_DIR...
+builds SRC_DIR/impl.o, SRC_DIR/run and the programs from SRC_DIR/FILE, for each SRC_DIR (one
+that does not compile keeps the compiler's words in SRC_DIR/cc.log and gets no ./run; exit 1
+if any did not). Run from the tree's top."""
 import argparse
 import hashlib
 import os
@@ -81,13 +82,17 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--werror", action="store_true", help="a warning fails the compile too")
     ap.add_argument("lab", help="lab1, lab2 ...")
-    ap.add_argument("src_dir", help="holds the lab's student file")
+    ap.add_argument("src_dirs", nargs="+", metavar="src_dir", help="holds the lab's file")
     args = ap.parse_args()
     lab = Lab(args.lab, args.build)
-    if lab.compile(args.src_dir, ["-Werror"] if args.werror else []) is None:
-        sys.stderr.write(open(os.path.join(args.src_dir, "cc.log")).read())
-        sys.exit(1)
-    lab.link(args.src_dir)
+    failed = 0
+    for d in args.src_dirs:
+        if lab.compile(d, ["-Werror"] if args.werror else []) is None:
+            sys.stderr.write(f"labbuild: {d}/{lab.file} does not compile (see {d}/cc.log)\n")
+            failed += 1
+        else:
+            lab.link(d)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
