@@ -159,6 +159,31 @@ Test(mf_copy, bad_dst_fd_gives_EBADF)
     close(dst_opath);
 }
 
+/* src and dst both wrong: src is checked first, so its errno is the answer, whatever is
+ * wrong with dst (and dst is left as it was). */
+Test(mf_copy, src_errors_come_before_dst_errors)
+{
+    const char *path;
+    int wfd;
+    int pipe_src = pipe_read_end(&wfd);
+    int wronly_src = open_tmp("new\n", 4, O_WRONLY, NULL);
+    int ro_dst = old_dst(O_RDONLY, &path);
+    int fifo_dst = fifo_rdwr();
+
+    MM_CALL_ERRNO(mf_copy(wronly_src, -1), EACCES, HINT(S_COPY, "check src completely (here "
+                                                        "its open mode) before dst"));
+    MM_CALL_ERRNO(mf_copy(pipe_src, ro_dst), ENODEV, HINT(S_COPY, "check src completely (here "
+                                                          "its file type) before dst"));
+    MM_CALL_ERRNO(mf_copy(-1, fifo_dst), EBADF, HINT(S_COPY, "check src completely (here "
+                                                     "the fd) before dst"));
+    expect_dst_unchanged(path, "a read-only dst after mf_copy from a pipe");
+    close(wfd);
+    close(pipe_src);
+    close(wronly_src);
+    close(ro_dst);
+    close(fifo_dst);
+}
+
 Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
 {
     const char *path;

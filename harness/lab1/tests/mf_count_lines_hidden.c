@@ -80,8 +80,10 @@ Test(mf_count_lines, empty_file_counts_zero)
 Test(mf_count_lines, only_newlines_count_exactly)
 {
     /* 256 * 64 + 5 and 257 * 64 bytes: 256 and 257 rounds of 64 bytes, one more than an
-     * 8-bit lane counter holds; a loop that folds its lanes too late loses 256 per lane. */
-    size_t sizes[] = { 7, 255, 256, 4097, 256 * 64 + 5, 257 * 64, ((size_t)2 << 20) + 3 };
+     * 8-bit lane counter holds; a loop that folds its lanes too late loses 256 per lane.
+     * 253 * 64 + 8 bytes: a loop that takes 255 rounds here reads past the end. */
+    size_t sizes[] = { 7, 255, 256, 4097, 253 * 64 + 8, 256 * 64 + 5, 257 * 64,
+                       ((size_t)2 << 20) + 3 };
 
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         unsigned char *data = random_bytes(sizes[i], 0);
