@@ -107,6 +107,10 @@ static int c_ebadf_closed(void)
     close(fd);
     return map_fd(fd, pg, PROT_READ, MAP_PRIVATE, 0);
 }
+static int c_o_path(void)
+{
+    return map_fd(scratch_file(pg, O_PATH), pg, PROT_READ, MAP_PRIVATE, 0);
+}
 static int c_wronly_private(void)
 {
     return map_fd(scratch_file(pg, O_WRONLY), pg, PROT_READ, MAP_PRIVATE, 0);
@@ -971,6 +975,7 @@ struct probe_case {
 static const struct probe_case cases[] = {
     { "ebadf_minus1", "EBADF", c_ebadf_minus1, "fd -1 without MAP_ANONYMOUS" },
     { "ebadf_closed", "EBADF", c_ebadf_closed, "an fd that was already closed" },
+    { "o_path", "EBADF", c_o_path, "an fd opened O_PATH (fstat works on it)" },
     { "wronly_private", "EACCES", c_wronly_private, "fd opened O_WRONLY, PROT_READ, MAP_PRIVATE" },
     { "wronly_shared_write", "EACCES", c_wronly_shared_write, "fd opened O_WRONLY, PROT_READ|PROT_WRITE, MAP_SHARED" },
     { "rdonly_shared_write", "EACCES", c_rdonly_shared_write, "fd opened O_RDONLY, PROT_WRITE, MAP_SHARED" },

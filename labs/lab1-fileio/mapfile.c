@@ -25,7 +25,7 @@ int mf_map_file(int fd, int prot, int flags, struct mf_view *v)
 {
     /* TODO: fstat the fd; an empty file is a success with an all-zero view (mmap of 0 bytes
      * fails). Check yourself what mmap would check: a regular file (ENODEV), the fd's open
-     * mode from fcntl(F_GETFL) (EACCES). Then map it with mf_map.
+     * mode from fcntl(F_GETFL) (EACCES; O_PATH is EBADF). Then map it with mf_map.
      * Read handout lab1, "Mapping a whole file (mf_map_file)". */
     (void)fd, (void)prot, (void)flags, (void)v;
     errno = ENOSYS;
@@ -35,7 +35,7 @@ int mf_map_file(int fd, int prot, int flags, struct mf_view *v)
 int mf_unmap(struct mf_view *v)
 {
     /* TODO: munmap what mmap returned (map_base, map_len, not data and len), then zero the
-     * view. An all-zero view is a no-op success; NULL is EINVAL.
+     * view (only if munmap succeeded). An all-zero view is a no-op success; NULL is EINVAL.
      * Read handout lab1, "Unmapping (mf_unmap)". */
     (void)v;
     errno = ENOSYS;
@@ -65,7 +65,8 @@ int mf_copy(int src_fd, int dst_fd)
 int mf_reverse(int fd)
 {
     /* TODO: the fd must be open O_RDWR (EACCES) on a regular file (ENODEV). Map it MAP_SHARED
-     * with PROT_READ | PROT_WRITE, swap bytes from both ends, msync with MS_SYNC, munmap.
+     * with PROT_READ | PROT_WRITE, swap bytes from both ends, msync with MS_SYNC (check it),
+     * munmap. The checks come before the empty-file success.
      * Read handout lab1, "Reversing a file in place (mf_reverse)". */
     (void)fd;
     errno = ENOSYS;

@@ -47,6 +47,7 @@ static int check_file(int fd, int need_rdwr, struct stat *sb)
     return 0;
 }
 
+/* mf_map: mapfile.h has the contract; here, why each check comes where it does. */
 int mf_map(int fd, off_t offset, size_t len, int prot, int flags, struct mf_view *v)
 {
     if (v == NULL || len == 0 || offset < 0) {
@@ -75,6 +76,7 @@ int mf_map(int fd, off_t offset, size_t len, int prot, int flags, struct mf_view
     return 0;
 }
 
+/* mf_map_file: mapfile.h has the contract; here, why each check comes where it does. */
 int mf_map_file(int fd, int prot, int flags, struct mf_view *v)
 {
     struct stat sb;
@@ -98,6 +100,7 @@ int mf_map_file(int fd, int prot, int flags, struct mf_view *v)
     return mf_map(fd, 0, (size_t)sb.st_size, prot, flags, v);
 }
 
+/* mf_unmap: mapfile.h has the contract; here, why each check comes where it does. */
 int mf_unmap(struct mf_view *v)
 {
     if (v == NULL) {
@@ -151,6 +154,7 @@ static unsigned long long count_newlines(const unsigned char *p, size_t n)
     return count;
 }
 
+/* mf_count_lines: mapfile.h has the contract; here, why each check comes where it does. */
 long long mf_count_lines(int fd)
 {
     struct stat sb;
@@ -196,6 +200,7 @@ out_unmap_src:
     return -1;
 }
 
+/* mf_copy: mapfile.h has the contract; here, why each check comes where it does. */
 int mf_copy(int src_fd, int dst_fd)
 {
     struct stat src_sb, dst_sb;
@@ -225,6 +230,7 @@ int mf_copy(int src_fd, int dst_fd)
     return 0;
 }
 
+/* mf_reverse: mapfile.h has the contract; here, why each check comes where it does. */
 int mf_reverse(int fd)
 {
     struct stat sb;

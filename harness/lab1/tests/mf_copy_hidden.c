@@ -112,27 +112,76 @@ Test(mf_copy, directory_src_gives_ENODEV_dst_unchanged)
     close(dst);
 }
 
+/* An O_PATH fd passes fstat and reports the access mode O_RDONLY, yet gives no access to
+ * the file's bytes (mmap says EBADF): as src it must be refused before dst is truncated. */
 Test(mf_copy, bad_src_fd_gives_EBADF_dst_unchanged)
 {
-    const char *path;
+    const char *path, *src_path;
     int dst = old_dst(O_RDWR, &path);
+    int src = open_tmp("new contents\n", 13, O_RDONLY, &src_path);
+    int src_opath = open(src_path, O_PATH);
 
+    MM_CHECK(src_opath != -1, MM_NO_HINT, "test setup: open(O_PATH) failed: %s",
+             strerror(errno));
     MM_CALL_ERRNO(mf_copy(-1, dst), EBADF, HINT(S_COPY, "fstat(src) fails with EBADF: stop "
                                                 "before touching dst"));
     MM_CALL_ERRNO(mf_copy(closed_fd(), dst), EBADF, HINT(S_COPY, "fstat(src) fails with "
                                                          "EBADF: stop before touching dst"));
     expect_dst_unchanged(path, "dst after mf_copy from a bad fd");
+    MM_CALL_ERRNO(mf_copy(src_opath, dst), EBADF, HINT(S_COPY, "an O_PATH src cannot be "
+                                                       "mapped: check F_GETFL & O_PATH "
+                                                       "before touching dst"));
+    expect_dst_unchanged(path, "dst after mf_copy from an O_PATH src");
     close(dst);
+    close(src);
+    close(src_opath);
 }
 
+/* An O_PATH dst is EBADF, as for mf_map_file, not the EACCES of a read-only fd. */
 Test(mf_copy, bad_dst_fd_gives_EBADF)
 {
+    const char *path;
     int src = open_tmp("new\n", 4, O_RDONLY, NULL);
+    int dst = old_dst(O_RDWR, &path);
+    int dst_opath = open(path, O_PATH);
 
+    MM_CHECK(dst_opath != -1, MM_NO_HINT, "test setup: open(O_PATH) failed: %s",
+             strerror(errno));
     MM_CALL_ERRNO(mf_copy(src, -1), EBADF, HINT(S_COPY, "fstat(dst) fails with EBADF"));
     MM_CALL_ERRNO(mf_copy(src, closed_fd()), EBADF, HINT(S_COPY, "fstat(dst) fails with "
                                                          "EBADF"));
+    MM_CALL_ERRNO(mf_copy(src, dst_opath), EBADF, HINT(S_COPY, "an O_PATH dst is EBADF, as "
+                                                       "for mf_map_file: check F_GETFL & "
+                                                       "O_PATH before the open mode"));
+    expect_dst_unchanged(path, "dst after mf_copy to an O_PATH dst");
     close(src);
+    close(dst);
+    close(dst_opath);
+}
+
+/* src and dst both wrong: src is checked first, so its errno is the answer, whatever is
+ * wrong with dst (and dst is left as it was). */
+Test(mf_copy, src_errors_come_before_dst_errors)
+{
+    const char *path;
+    int wfd;
+    int pipe_src = pipe_read_end(&wfd);
+    int wronly_src = open_tmp("new\n", 4, O_WRONLY, NULL);
+    int ro_dst = old_dst(O_RDONLY, &path);
+    int fifo_dst = fifo_rdwr();
+
+    MM_CALL_ERRNO(mf_copy(wronly_src, -1), EACCES, HINT(S_COPY, "check src completely (here "
+                                                        "its open mode) before dst"));
+    MM_CALL_ERRNO(mf_copy(pipe_src, ro_dst), ENODEV, HINT(S_COPY, "check src completely (here "
+                                                          "its file type) before dst"));
+    MM_CALL_ERRNO(mf_copy(-1, fifo_dst), EBADF, HINT(S_COPY, "check src completely (here "
+                                                     "the fd) before dst"));
+    expect_dst_unchanged(path, "a read-only dst after mf_copy from a pipe");
+    close(wfd);
+    close(pipe_src);
+    close(wronly_src);
+    close(ro_dst);
+    close(fifo_dst);
 }
 
 Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
@@ -142,9 +191,15 @@ Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
     int src = open_tmp(data, 2 * pg() + 9, O_RDONLY, &path);
     int dst = open(path, O_RDWR);
 
+    struct mm_call copy;
+
     MM_CHECK(dst != -1, MM_NO_HINT, "test setup: reopen failed: %s", strerror(errno));
-    MM_CALL_OK(mf_copy(src, dst), HINT(S_COPY, "two fds of one file have the same st_dev "
-                                       "and st_ino: compare those, not the fd numbers"));
+    MM_SUBJECT(copy)
+        copy = MM_CALL(mf_copy(src, dst));
+    MM_CHECK(copy.ret == 0, HINT(S_COPY, "two fds of one file have the same st_dev and st_ino: "
+             "compare those, not the fd numbers, and return 0"), "mf_copy of a file onto "
+             "itself through two fds returned %lld (errno %s), expected 0.", copy.ret,
+             mm_errno_name(copy.err));
     expect_file_is(path, data, 2 * pg() + 9, "a file copied onto itself through two fds");
     free(data);
     close(src);

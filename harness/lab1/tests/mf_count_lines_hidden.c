@@ -51,9 +51,15 @@ Test(mf_count_lines, pipe_gives_ENODEV)
     int wfd;
     int fd = pipe_read_end(&wfd);
 
+    struct mm_call count;
+
     MM_CHECK(write(wfd, "a\nb\n", 4) == 4, MM_NO_HINT, "test setup: write to pipe failed");
-    MM_CALL_ERRNO(mf_count_lines(fd), ENODEV, HINT(S_COUNT, "a pipe cannot be mapped (and "
-                                                   "must not be read): check S_ISREG"));
+    /* The data waiting in the pipe must not be read either: the subject is stopped at the
+     * first read-family call. */
+    MM_SUBJECT_WITH(count, .no_file_reads = true)
+        count = MM_CALL(mf_count_lines(fd));
+    MM_CHECK_ERRNO(count, ENODEV, HINT(S_COUNT, "a pipe cannot be mapped (and must not be "
+                                       "read): check S_ISREG"));
     close(fd);
     close(wfd);
 }
@@ -73,7 +79,11 @@ Test(mf_count_lines, empty_file_counts_zero)
 
 Test(mf_count_lines, only_newlines_count_exactly)
 {
-    size_t sizes[] = { 7, 255, 256, 4097, ((size_t)2 << 20) + 3 };
+    /* 256 * 64 + 5 and 257 * 64 bytes: 256 and 257 rounds of 64 bytes, one more than an
+     * 8-bit lane counter holds; a loop that folds its lanes too late loses 256 per lane.
+     * 253 * 64 + 8 bytes: a loop that takes 255 rounds here reads past the end. */
+    size_t sizes[] = { 7, 255, 256, 4097, 253 * 64 + 8, 256 * 64 + 5, 257 * 64,
+                       ((size_t)2 << 20) + 3 };
 
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         unsigned char *data = random_bytes(sizes[i], 0);
@@ -141,6 +151,37 @@ Test(mf_count_lines, small_address_space_counts_or_gives_ENOMEM)
              "current use returned %lld%s%s; expected the right count, 3 (or -1 with ENOMEM).",
              o.count.ret, o.count.ret == -1 ? " with errno " : "",
              o.count.ret == -1 ? mm_errno_name(o.count.err) : "");
+    close(fd);
+}
+
+/* A failure after the argument checks: with 8 MiB of address space left, a 32 MiB window
+ * cannot be mapped. Counting in smaller windows gives the right count; mapping more at once
+ * must give -1 with mmap's ENOMEM, never a count of the windows that did map (0 here). */
+Test(mf_count_lines, failed_window_mapping_gives_ENOMEM_or_counts)
+{
+    const off_t marks[] = { 3, 20 * MiB, 32 * MiB - 1 };
+    int fd = sparse_with_newlines(32 * MiB, marks, 3);
+    struct { int limit_err; struct mm_call count; struct probe before, after; } o;
+
+    MM_SUBJECT(o) {
+        struct rlimit old;
+        o.before = probe_take();
+        o.limit_err = limit_address_space((unsigned long long)8 << 20, &old) == 0 ? 0 : errno;
+        if (o.limit_err == 0) {
+            o.count = MM_CALL(mf_count_lines(fd));
+            setrlimit(RLIMIT_AS, &old);
+        }
+        o.after = probe_take();
+    }
+    MM_CHECK(o.limit_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_AS) failed: %s",
+             mm_errno_name(o.limit_err));
+    MM_CHECK(o.count.ret == 3 || (o.count.ret == -1 && o.count.err == ENOMEM),
+             HINT(S_COUNT, "when mapping a window fails, return -1 with mmap's errno at once"),
+             "mf_count_lines of a 32 MiB file with 3 '\\n' under RLIMIT_AS 8 MiB above current "
+             "use returned %lld%s%s; expected 3 (a count in small windows) or -1 with ENOMEM.",
+             o.count.ret, o.count.ret == -1 ? " with errno " : "",
+             o.count.ret == -1 ? mm_errno_name(o.count.err) : "");
+    probe_check(o.before, o.after, "mf_count_lines under a small address-space limit");
     close(fd);
 }
 

@@ -123,6 +123,35 @@ Test(mf_map_file, bad_fds_give_EBADF)
                   HINT(S_MAPFILE, "fstat fails with EBADF: pass it through"));
 }
 
+/* Several rules broken at once: the first row of the handout's table that applies wins
+ * (EINVAL for v, then EBADF, then the open mode's EACCES, then ENODEV), as mmap looks at the
+ * open mode before it asks whether the file can be mapped. */
+Test(mf_map_file, first_matching_error_wins)
+{
+    int wfd;
+    int rfd = pipe_read_end(&wfd);
+    int dir = open(mm_tmpdir(), O_RDONLY | O_DIRECTORY);
+    int dir_opath = open(mm_tmpdir(), O_PATH | O_DIRECTORY);
+    struct mf_view v;
+
+    MM_CHECK(dir != -1 && dir_opath != -1, MM_NO_HINT, "test setup: cannot open a directory: "
+             "%s", strerror(errno));
+    MM_CALL_ERRNO(mf_map_file(-1, PROT_READ, MAP_PRIVATE, NULL), EINVAL,
+                  HINT(S_MAPFILE, "v == NULL comes first, before anything looks at the fd"));
+    MM_CALL_ERRNO(mf_map_file(dir_opath, PROT_READ, MAP_PRIVATE, &v), EBADF,
+                  HINT(S_MAPFILE, "an O_PATH fd is EBADF before its file type is looked at"));
+    MM_CALL_ERRNO(mf_map_file(wfd, PROT_READ, MAP_PRIVATE, &v), EACCES,
+                  HINT(S_MAPFILE, "a pipe's write end is not open for reading: the open mode "
+                       "(EACCES) is checked before the file type (ENODEV)"));
+    MM_CALL_ERRNO(mf_map_file(dir, PROT_READ | PROT_WRITE, MAP_SHARED, &v), EACCES,
+                  HINT(S_MAPFILE, "PROT_WRITE with MAP_SHARED on an O_RDONLY fd is EACCES, "
+                       "checked before the file type (ENODEV)"));
+    close(rfd);
+    close(wfd);
+    close(dir);
+    close(dir_opath);
+}
+
 Test(mf_map_file, null_view_gives_EINVAL)
 {
     int fd = open_tmp("data\n", 5, O_RDONLY, NULL);

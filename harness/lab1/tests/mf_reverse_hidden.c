@@ -56,10 +56,21 @@ Test(mf_reverse, dev_null_gives_ENODEV)
 
 Test(mf_reverse, bad_fds_give_EBADF)
 {
+    const char *path;
+    int fd = open_tmp("drawer\n", 7, O_RDWR, &path);
+    int opath = open(path, O_PATH);
+
+    MM_CHECK(opath != -1, MM_NO_HINT, "test setup: open(O_PATH) failed: %s", strerror(errno));
     MM_CALL_ERRNO(mf_reverse(-1), EBADF, HINT(S_REV, "fstat fails with EBADF: pass it "
                                               "through"));
     MM_CALL_ERRNO(mf_reverse(closed_fd()), EBADF, HINT(S_REV, "fstat fails with EBADF: pass "
                                                        "it through"));
+    MM_CALL_ERRNO(mf_reverse(opath), EBADF, HINT(S_REV, "an O_PATH fd gives no access to the "
+                                                 "file: EBADF (check F_GETFL & O_PATH), not "
+                                                 "the EACCES of a read-only fd"));
+    expect_file_is(path, "drawer\n", 7, "the file after mf_reverse of an O_PATH fd");
+    close(fd);
+    close(opath);
 }
 
 Test(mf_reverse, empty_file_succeeds)

@@ -87,6 +87,13 @@ void probe_check(struct probe before, struct probe after, const char *after_what
  * the limit before. Returns 0, or -1 if setrlimit failed (a test-setup failure). */
 int limit_address_space(unsigned long long extra, struct rlimit *old);
 
+/* Inside a subject: from now on the system call name fails with errno err, as a disk error
+ * (EIO), a full disk (ENOSPC) or a full address space (ENOMEM) would make it fail; with
+ * arg >= 0 only when the low 32 bits of its argument number arg equal value (an int such as
+ * an fd: mmap's fd is argument 4). A seccomp filter: nothing else changes. Returns 0, or an
+ * errno value if it could not be set (a test-setup failure). */
+int fail_syscall(const char *name, int err, int arg, unsigned long long value);
+
 /* A pipe's read end (the write end is stored in *write_end, may be NULL to close it). */
 int pipe_read_end(int *write_end);
 /* A FIFO in a fresh temporary directory, opened O_RDWR (a non-regular file that has the

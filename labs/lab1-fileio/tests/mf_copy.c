@@ -50,10 +50,14 @@ Test(mf_copy, same_file_succeeds_unchanged)
 {
     const char *path;
     int fd = open_tmp("abcdef\n", 7, O_RDWR, &path);
+    struct mm_call copy;
 
-    MM_CALL_OK(mf_copy(fd, fd),
-               HINT(S_COPY, "src and dst the same file (same st_dev and st_ino): nothing "
-                    "to do - truncating dst would destroy src"));
+    MM_SUBJECT(copy)
+        copy = MM_CALL(mf_copy(fd, fd));
+    MM_CHECK(copy.ret == 0, HINT(S_COPY, "src and dst the same file (same st_dev and st_ino): "
+             "nothing to do - truncating dst would destroy src - and the result is 0"),
+             "mf_copy(fd, fd) returned %lld (errno %s), expected 0.", copy.ret,
+             mm_errno_name(copy.err));
     expect_file_is(path, "abcdef\n", 7, "a file copied onto itself");
     close(fd);
 }
@@ -132,6 +136,84 @@ Test(mf_copy, shrink_sealed_dst_gives_EPERM)
                                        "shrink)"));
     probe_check(o.before, o.after, "mf_copy failed to truncate dst");
     free(old);
+    close(src);
+    close(dst);
+}
+
+/* What a subject saw of one mf_copy call made while the system call name fails with err
+ * (for fd_arg >= 0 only when that argument is fd). */
+struct failing_copy { int setup_err; struct copy_seen seen; };
+
+static struct failing_copy copy_while_failing(int src, int dst, const char *name, int err,
+                                              int fd_arg, int fd)
+{
+    struct failing_copy o;
+
+    MM_SUBJECT(o) {
+        o.seen.before = probe_take();
+        o.setup_err = fail_syscall(name, err, fd_arg, (unsigned)fd);
+        if (o.setup_err == 0)
+            o.seen.copy = MM_CALL(mf_copy(src, dst));
+        o.seen.after = probe_take();
+    }
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: cannot make %s fail: %s", name,
+             mm_errno_name(o.setup_err));
+    return o;
+}
+
+/* A failure after every check: mapping src fails (ENOMEM, as in a full address space; made
+ * to happen for src's fd only, by a system-call filter in the subject). The answer is -1
+ * with mmap's errno and nothing left mapped, never a copy from a view that does not exist. */
+Test(mf_copy, src_mapping_failure_gives_its_errno)
+{
+    unsigned char *data = random_bytes(2 * pg() + 3, 34);
+    int src = open_tmp(data, 2 * pg() + 3, O_RDONLY, NULL);
+    int dst = open_tmp(NULL, 0, O_RDWR, NULL);
+
+    struct failing_copy o = copy_while_failing(src, dst, "mmap", ENOMEM, 4, src);
+    MM_CHECK_ERRNO(o.seen.copy, ENOMEM, HINT(S_COPY, "when mapping src fails, return -1 with "
+                                             "mmap's errno at once"));
+    probe_check(o.seen.before, o.seen.after, "mf_copy failed to map src");
+    free(data);
+    close(src);
+    close(dst);
+}
+
+/* fallocate fails (made to, by a system-call filter in the subject). A full disk (ENOSPC):
+ * that is the answer, -1 with ENOSPC; an mf_copy that reserves no blocks copies instead, and
+ * must copy right, never return 0 with dst unwritten. A file system that cannot reserve
+ * blocks (EOPNOTSUPP) still gets its copy: that answer only means "no reservation here". */
+Test(mf_copy, fallocate_failure_gives_ENOSPC_or_copies)
+{
+    const char *dst_path;
+    size_t size = 3 * pg() + 11;
+    unsigned char *data = random_bytes(size, 35);
+    int src = open_tmp(data, size, O_RDONLY, NULL);
+    int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
+
+    struct failing_copy o = copy_while_failing(src, dst, "fallocate", ENOSPC, -1, 0);
+    struct mm_call c = o.seen.copy;
+    MM_CHECK(c.ret == 0 || (c.ret == -1 && c.err == ENOSPC), HINT(S_COPY, "when fallocate "
+             "fails with ENOSPC, return -1 with that errno"), "mf_copy with a full disk "
+             "(fallocate: ENOSPC) returned %lld%s%s; expected -1 with ENOSPC (or 0 with a "
+             "right copy, if you do not reserve blocks).", c.ret,
+             c.ret == -1 ? " with errno " : "", c.ret == -1 ? mm_errno_name(c.err) : "");
+    if (c.ret == 0)
+        expect_file_is(dst_path, data, size, "dst after mf_copy returned 0 with fallocate "
+                       "failing (ENOSPC)");
+    probe_check(o.seen.before, o.seen.after, "mf_copy with fallocate failing (ENOSPC)");
+
+    MM_CHECK(ftruncate(dst, 0) == 0, MM_NO_HINT, "test setup: ftruncate failed: %s",
+             strerror(errno));
+    o = copy_while_failing(src, dst, "fallocate", EOPNOTSUPP, -1, 0);
+    MM_CHECK(o.seen.copy.ret == 0, HINT(S_COPY, "fallocate's EOPNOTSUPP is no error for a "
+             "copy: go on without the reservation"), "mf_copy on a file system without "
+             "fallocate (EOPNOTSUPP) returned %lld (errno %s), expected 0.", o.seen.copy.ret,
+             mm_errno_name(o.seen.copy.err));
+    expect_file_is(dst_path, data, size, "dst after mf_copy on a file system without "
+                   "fallocate");
+    probe_check(o.seen.before, o.seen.after, "mf_copy with fallocate unsupported");
+    free(data);
     close(src);
     close(dst);
 }

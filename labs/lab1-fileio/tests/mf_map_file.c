@@ -85,3 +85,41 @@ Test(mf_map_file, write_only_fd_gives_EACCES)
                        "fcntl(fd, F_GETFL) & O_ACCMODE"));
     close(fd);
 }
+
+/* An O_PATH fd names a file but gives no access to its bytes: mmap says EBADF, yet fstat
+ * works on it and F_GETFL reports the access mode O_RDONLY. The empty file never reaches
+ * mmap, so only a check of its own gives the same answer there. */
+Test(mf_map_file, o_path_fd_gives_EBADF)
+{
+    const char *path, *empty_path;
+    int fd = open_tmp("data\n", 5, O_RDONLY, &path);
+    int empty = open_tmp(NULL, 0, O_RDONLY, &empty_path);
+    int opath = open(path, O_PATH), empty_opath = open(empty_path, O_PATH);
+    struct { struct mm_call file, empty; struct mf_view after_file, after_empty; } o;
+
+    MM_CHECK(opath != -1 && empty_opath != -1, MM_NO_HINT, "test setup: open(O_PATH) failed: "
+             "%s", strerror(errno));
+    MM_SUBJECT(o) {
+        struct mf_view v;
+        view_fill_junk(&v);
+        o.file = MM_CALL(mf_map_file(opath, PROT_READ, MAP_PRIVATE, &v));
+        o.after_file = v;
+        if (o.file.ret != -1)
+            (void)mf_unmap(&v);         /* the judge reports it */
+        view_fill_junk(&v);
+        o.empty = MM_CALL(mf_map_file(empty_opath, PROT_READ, MAP_PRIVATE, &v));
+        o.after_empty = v;
+    }
+    MM_CHECK_ERRNO(o.file, EBADF, HINT(S_MAPFILE, "an O_PATH fd cannot be mapped: mmap says "
+                                       "EBADF, pass it through"));
+    MM_CHECK_ERRNO(o.empty, EBADF, HINT(S_MAPFILE, "an empty file never reaches mmap: check "
+                                        "fcntl(fd, F_GETFL) & O_PATH yourself (fstat works on "
+                                        "an O_PATH fd) and fail with EBADF"));
+    MM_CHECK(view_is_zero(&o.after_file) && view_is_zero(&o.after_empty), HINT(S_MAPFILE,
+             "zero *v first, so every failure leaves it zero"), "after a failed mf_map_file "
+             "(O_PATH fd) the view is not all zero.");
+    close(fd);
+    close(empty);
+    close(opath);
+    close(empty_opath);
+}

@@ -34,15 +34,22 @@ Test(mf_reverse, file_sizes_reverse_exactly)
     }
 }
 
+/* An empty file too: mmap is never called for it, so only mf_reverse's own check can say
+ * EACCES, and the checks come before the empty-file success (mapfile.h). */
 Test(mf_reverse, read_only_fd_gives_EACCES_file_unchanged)
 {
     const char *path;
     int fd = open_tmp("stressed\n", 9, O_RDONLY, &path);
+    int empty = open_tmp(NULL, 0, O_RDONLY, NULL);
 
     MM_CALL_ERRNO(mf_reverse(fd), EACCES, HINT(S_REV, "writing through a MAP_SHARED mapping "
                                                "needs the fd opened O_RDWR: check it first"));
     expect_file_is(path, "stressed\n", 9, "the file after a failed mf_reverse (EACCES)");
+    MM_CALL_ERRNO(mf_reverse(empty), EACCES, HINT(S_REV, "an empty file open O_RDONLY is "
+                                                  "EACCES too: check the open mode before the "
+                                                  "empty-file exit"));
     close(fd);
+    close(empty);
 }
 
 Test(mf_reverse, twice_restores_the_file)
@@ -83,6 +90,33 @@ Test(mf_reverse, write_sealed_file_gives_EPERM_unchanged)
                                       "EPERM: the file is sealed against writes)"));
     probe_check(o.before, o.after, "a failed mf_reverse (EPERM)");
     expect_fd_file_is(fd, "stressed\n", 9, "the file after a failed mf_reverse (EPERM)");
+    close(fd);
+}
+
+/* A failure at the very end: msync reports that the pages could not be written back (a disk
+ * error, EIO; made to happen by a system-call filter in the subject). The data is not safe,
+ * so the answer is -1 with msync's errno, not 0, and the mapping is released all the same. */
+Test(mf_reverse, msync_failure_gives_its_errno)
+{
+    size_t len = 2 * pg() + 7;
+    unsigned char *data = random_bytes(len, 42);
+    int fd = open_tmp(data, len, O_RDWR, NULL);
+    struct reverse_seen o;
+
+    MM_SUBJECT(o) {
+        o.before = probe_take();
+        o.limit_err = fail_syscall("msync", EIO, -1, 0);
+        if (o.limit_err == 0)
+            o.rev = MM_CALL(mf_reverse(fd));
+        o.after = probe_take();
+    }
+    MM_CHECK(o.limit_err == 0, MM_NO_HINT, "test setup: cannot make msync fail: %s",
+             mm_errno_name(o.limit_err));
+    MM_CHECK_ERRNO(o.rev, EIO, HINT(S_REV, "call msync(map_base, map_len, MS_SYNC) and check "
+                                    "its result: when it fails, save its errno, munmap, and "
+                                    "return -1"));
+    probe_check(o.before, o.after, "a failed mf_reverse (msync: EIO)");
+    free(data);
     close(fd);
 }
 
