@@ -464,7 +464,7 @@ static int link_programs(const struct lab *lab, const char *obj, const char *bin
         int ret = link_program(bin, lab->prog_names.v[p], &objs, &lab->ldlibs, &err);
         strv_free(&objs);
         if (ret == -1) {
-            warnx_("grader error: %s: %s", lab->name, err);
+            grader_error(&r->errors, "%s: %s", lab->name, err);
             reject(r, L_BUILD_FAILED, xasprintf("%s compiled, but the grader could not link "
                    "it with the lab's programs (a grader error, not yours):\n%s", lab->file,
                    err));

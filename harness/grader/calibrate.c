@@ -144,16 +144,16 @@ void calibrate_lab(struct lab *lab)
         fprintf(stderr, "mmgrade: %s: measuring the reference's CPU time per test on this "
                 "machine (once)\n", lab->name);
     if (student_build(lab, labdir, &r, &bindir) == -1) {
-        warnx_("grader error: %s: the reference solution does not build: %s", lab->name,
-               r.message ? r.message : "?");
+        grader_error(&lab->errors, "%s: the reference solution does not build: %s",
+                     lab->name, r.message ? r.message : "?");
     } else {
         calibrating = true;
         run_lab_tests(lab, bindir, work, &r);
         calibrating = false;
         if (r.score != r.max) {
-            warnx_("grader error: %s: the reference solution scored %d/%d while measuring "
-                   "its CPU time; per-test budgets are the fixed %.1f s", lab->name, r.score,
-                   r.max, TEST_CPU_DEFAULT);
+            grader_error(&lab->errors, "%s: the reference solution scored %d/%d while measuring "
+                         "its CPU time; per-test budgets are the fixed %.1f s", lab->name,
+                         r.score, r.max, TEST_CPU_DEFAULT);
             char *text = xasprintf("%suncalibrated: the reference scored %d/%d\n", key,
                                    r.score, r.max);
             if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, text, strlen(text)) == -1)
@@ -183,15 +183,9 @@ void calibrate_lab(struct lab *lab)
         lab->cal_lines = NULL;
         lab->cal_busy = NULL;
     }
-    for (size_t i = 0; i < r.ntests; i++) {
-        free(r.tests[i].name);
-        free(r.tests[i].signal);
-        strv_free(&r.tests[i].messages);
-        free(r.tests[i].output);
-        free(r.tests[i].note);
-    }
-    free(r.tests);
-    free(r.message);
+    /* Grader errors of the reference's run (a rubric row naming no test) recur, and are
+     * counted, in every submission graded: not kept here. */
+    lab_result_free(&r);
     if (!cfg.keep)
         remove_tree(scratch);
     free(bindir);

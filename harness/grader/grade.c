@@ -127,22 +127,19 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
     return sbx_interrupted ? -1 : 0;
 }
 
+size_t grade_error_count(const struct grade *g)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < g->nlabs; i++)
+        n += g->labs[i].errors.n;
+    return n;
+}
+
 void grade_free(struct grade *g)
 {
-    for (int i = 0; i < g->nlabs; i++) {
-        struct lab_result *r = &g->labs[i];
-        for (size_t k = 0; k < r->ntests; k++) {
-            struct test_result *t = &r->tests[k];
-            free(t->name);
-            free(t->signal);
-            strv_free(&t->messages);
-            free(t->output);
-            free(t->note);
-        }
-        free(r->tests);
-        free(r->source);
-        free(r->message);
-    }
+    for (int i = 0; i < g->nlabs; i++)
+        lab_result_free(&g->labs[i]);
     free(g->path);
     free(g->name);
     strv_free(&g->notes);

@@ -35,7 +35,10 @@ char  *xstrdup(const char *s);
 char  *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void   die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void   warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-extern int grader_errors;                   /* warnx_ messages starting "grader error" */
+/* A grader error (the grader's fault, never the student's): printed on stderr now and kept
+ * in errors, whose owner (a lab's setup, a lab's result) reports it; --strict makes it exit 1. */
+void   grader_error(struct strv *errors, const char *fmt, ...)
+       __attribute__((format(printf, 2, 3)));
 double now_seconds(void);                   /* CLOCK_MONOTONIC */
 char  *read_file(const char *path, size_t max, size_t *len);  /* NULL + errno on error */
 int    write_file_atomic(const char *path, const char *data, size_t len);
@@ -92,6 +95,7 @@ struct lab {
     size_t nrows;
     int    max_points;
     char  *skip;            /* non-NULL: why the lab is not graded */
+    struct strv errors;     /* grader errors of its setup (rubric, calibration) */
     /* compiled harness side (build.c) */
     struct strv public_objs, hidden_objs;  /* each test binary's objects: its tests, the
                                                lab's test utilities, the test layer */
@@ -140,6 +144,7 @@ struct lab_result {
     size_t ntests;
     int    score, max;
     double seconds;
+    struct strv errors;     /* grader errors while grading it: each message */
 };
 
 struct grade {
@@ -230,7 +235,7 @@ struct sbx_result {
                                            the test that was running */
 };
 
-void sbx_init(int slot);            /* takes a free sandbox uid; probes bubblewrap once */
+void sbx_init(void);                 /* takes a free sandbox uid; probes bubblewrap once */
 const char *sbx_isolation(void);     /* "bubblewrap (...)" or "rlimits + process group" */
 uid_t sbx_uid(void);                 /* uid the sandboxed commands run as */
 int  sbx_own(const char *path);      /* chown a scratch dir to the sandbox uid */
@@ -250,12 +255,14 @@ int    test_report_lines(const struct lab *lab, const char *test);
 extern bool calibrating;            /* run_lab_tests records CPU times instead of limiting */
 void lab_result_score(struct lab_result *r);
 void lab_result_not_run(struct lab_result *r, const char *why);
+void lab_result_free(struct lab_result *r);
 const char *status_word(enum tstatus st);
 const char *signal_hint(const char *sig);
 
 /* ---- Grading one submission and reporting (grade.c, report.c) -------------------------- */
 int  grade_submission(const char *path, struct lab *labs, int nlabs, struct grade *g);
 void grade_free(struct grade *g);
+size_t grade_error_count(const struct grade *g);   /* grader errors of all its labs */
 char *report_render(const struct grade *g, enum format fmt, bool color);
 char *csv_header(const struct lab *labs, int nlabs);
 char *csv_row(const char *name, const int *scores, int nlabs, int total);
@@ -268,7 +275,9 @@ const char *format_extension(enum format fmt);
 void preflight_sandbox(void);
 
 /* ---- Batch (batch.c) ------------------------------------------------------------------ */
-int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs);
+/* Grades each path in its own worker; 1 if one failed, was interrupted, or (o->strict) met a
+ * grader error; else 0. */
+int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs, const struct config *o);
 
 /* ---- Class report (classresult.c, classreport.c, similarity.c, classfigure.c) ---------- */
 /* Batch mode keeps DIR/class-data/: each result and a copy of the graded files (0 or -1); after

@@ -250,6 +250,44 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
     return nlabs;
 }
 
+/* One submission, its report on stdout: 0, or 1 when interrupted or (--strict) when the
+ * grader met an error while grading it. */
+static int grade_single(const char *path, struct lab *labs, int nlabs, const struct config *o)
+{
+    struct grade g;
+    int ret = 0;
+
+    if (grade_submission(path, labs, nlabs, &g) == -1) {
+        warnx_("interrupted");
+        ret = 1;
+    } else {
+        char *report = report_render(&g, o->format, o->color);
+        fputs(report, stdout);
+        free(report);
+        fflush(stdout);
+        if (o->progress)
+            fprintf(stderr, "mmgrade: %s: %d/%d in %.1f s\n", g.name, g.score, g.max,
+                    g.seconds);
+        if (o->strict && grade_error_count(&g)) {
+            fprintf(stderr, "mmgrade: --strict: %zu grader error(s) while grading %s: exit "
+                    "status 1\n", grade_error_count(&g), g.name);
+            ret = 1;
+        }
+    }
+    grade_free(&g);
+    return ret;
+}
+
+/* Grader errors found before grading: rubric rows, the reference's calibration. */
+static size_t setup_error_count(const struct lab *labs, int nlabs)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < nlabs; i++)
+        n += labs[i].errors.n;
+    return n;
+}
+
 /* Replaces the command line the kernel shows in /proc/PID/cmdline (the memory argv points
  * into) with "mmgrade": in batch mode it names every student's submission, and plain
  * isolation without a pid namespace lets student code read other processes' command lines.
@@ -296,33 +334,20 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     int nlabs = prepare_labs(labs, &grader_failed);
-    sbx_init(0);
+    sbx_init();
     preflight_sandbox();
     for (int i = 0; i < nlabs; i++)
         if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
             calibrate_lab(&labs[i]);
     int ret;
     if (cfg.out) {
-        ret = batch_run(argv + first, argc - first, labs, nlabs);
+        ret = batch_run(argv + first, argc - first, labs, nlabs, &cfg);
     } else {
-        struct grade g;
-        ret = grade_submission(argv[first], labs, nlabs, &g) == -1 ? 1 : 0;
-        if (ret == 0) {
-            char *report = report_render(&g, cfg.format, cfg.color);
-            fputs(report, stdout);
-            free(report);
-            fflush(stdout);
-            if (cfg.progress)
-                fprintf(stderr, "mmgrade: %s: %d/%d in %.1f s\n", g.name, g.score, g.max,
-                        g.seconds);
-        } else {
-            warnx_("interrupted");
-        }
-        grade_free(&g);
+        ret = grade_single(argv[first], labs, nlabs, &cfg);
     }
     if (fflush(stdout) == EOF)
         die("standard output: %s", strerror(errno));
-    if (grader_failed || (cfg.strict && grader_errors))
+    if (grader_failed || (cfg.strict && setup_error_count(labs, nlabs)))
         ret = 1;
     if (sbx_interrupted)
         die_by_stop_signal();

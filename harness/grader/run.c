@@ -121,7 +121,8 @@ static enum tstatus parse_status(const char *s)
 
 /* Folds the JSON Lines of one run into t. A test passes only if every line of it (one per
  * parameter) passed and the runner finished ("complete"). */
-static void parse_report(const char *report, struct test_result *t, bool timed_out, bool all)
+static void parse_report(const char *report, struct test_result *t, bool timed_out, bool all,
+                         struct strv *errors)
 {
     char *copy = xstrdup(report), *save = NULL;
     bool complete = false, moved_on = false;
@@ -160,7 +161,7 @@ static void parse_report(const char *report, struct test_result *t, bool timed_o
                         strv_add(&t->messages, m);
                 }
             } else if (name && !all) {
-                warnx_("grader error: asked for %s, the report names %s", t->name, name);
+                grader_error(errors, "asked for %s, the report names %s", t->name, name);
             }
         }
         cJSON_Delete(obj);
@@ -335,7 +336,7 @@ static void run_one(struct lab *lab, const char *run, const char *workroot, stru
     bind_binary_dir(&job, run);
     sbx_run(&job, &res);
     free(plan.current);
-    parse_report(res.report, t, res.timed_out, false);
+    parse_report(res.report, t, res.timed_out, false, &r->errors);
     note_cpu_kills(&res, r, t->hidden);
     if (!t->seconds)
         t->seconds = res.seconds;
@@ -381,7 +382,7 @@ static void run_all(struct lab *lab, const char *run, const char *workroot, stru
         struct test_result *t = &r->tests[i], probe = {.name = t->name};
         if (t->note || t->hidden != hidden)
             continue;
-        parse_report(res.report, &probe, false, true);
+        parse_report(res.report, &probe, false, true, &r->errors);
         bool final = probe.status == T_PASSED ||
                      (probe.status != T_NOREPORT && (quiet || t->hidden));
         if (final) {
@@ -428,6 +429,22 @@ void lab_result_not_run(struct lab_result *r, const char *why)
     lab_result_score(r);
 }
 
+void lab_result_free(struct lab_result *r)
+{
+    for (size_t k = 0; k < r->ntests; k++) {
+        struct test_result *t = &r->tests[k];
+        free(t->name);
+        free(t->signal);
+        strv_free(&t->messages);
+        free(t->output);
+        free(t->note);
+    }
+    free(r->tests);
+    free(r->source);
+    free(r->message);
+    strv_free(&r->errors);
+}
+
 void lab_result_score(struct lab_result *r)
 {
     r->score = 0;
@@ -447,7 +464,7 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
     char *err = NULL;
 
     if (list_tests(run, &names, &err) == -1) {
-        warnx_("grader error: %s: %s --list failed: %s", lab->name, run, err);
+        grader_error(&r->errors, "%s: %s --list failed: %s", lab->name, run, err);
         free(r->message);
         r->message = xasprintf("The test binary could not list its tests:\n%s", err);
         free(err);
@@ -456,15 +473,15 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
     for (size_t i = 0; i < r->ntests; i++) {
         struct test_result *t = &r->tests[i];
         if (t->hidden == hidden && t->row && !t->note && !strv_has(&names, t->name)) {
-            warnx_("grader error: %s: rubric row %s names no test of the binary",
-                   lab->name, t->name);
+            grader_error(&r->errors, "%s: rubric row %s names no test of the binary",
+                         lab->name, t->name);
             t->note = xstrdup("grader error: no such test in the test binary");
         }
     }
     for (size_t i = 0; i < names.n; i++)
         if (!rubric_find(lab, names.v[i])) {
-            warnx_("grader error: %s: test %s has no rubric row (worth 0 points)",
-                   lab->name, names.v[i]);
+            grader_error(&r->errors, "%s: test %s has no rubric row (worth 0 points)",
+                         lab->name, names.v[i]);
             add_test(r, names.v[i], NULL)->hidden = hidden;
         }
     *names_out = names;
@@ -481,7 +498,7 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
     if (student_link_tests(lab, bindir, hidden, &err) == -1 ||
         match_tests(lab, run, hidden, r, &order) == -1) {
         if (err)
-            warnx_("grader error: %s: %s", lab->name, err);
+            grader_error(&r->errors, "%s: %s", lab->name, err);
         for (size_t i = 0; i < r->ntests; i++)
             if (r->tests[i].hidden == hidden && !r->tests[i].note)
                 r->tests[i].note = xstrdup("grader error: the test binary could not be built "

@@ -1128,12 +1128,11 @@ static void probe_namespaces(void)
     close_tree();
 }
 
-void sbx_init(int slot)
+void sbx_init(void)
 {
     static bool probed;
 
     as_root = geteuid() == 0;
-    (void)slot;
     run_uid = as_root ? acquire_uid() : getuid();
     /* Orphans of plain-mode runs come back to us, so they can be killed and reaped. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
