@@ -98,7 +98,7 @@ static char *config_key(const struct lab *labs, int nlabs, const struct config *
     struct buf b = {0};
     buf_printf(&b, "%s", format_extension(o->format));
     for (int i = 0; i < nlabs; i++)
-        if (o->lab_selected[labs[i].num] && !labs[i].skip)
+        if (lab_graded(&labs[i]))
             buf_printf(&b, ",%s", labs[i].name);
     if (o->public_only)
         buf_puts(&b, ",public-only");
@@ -182,14 +182,15 @@ static int grade_entry(const struct entry *e, struct lab *labs, int nlabs, const
 {
     struct grade g;
 
-    sbx_init();
-    if (grade_submission(e->path, labs, nlabs, &g) == -1)
+    sbx_take_uid();
+    if (grade_submission(e->path, labs, nlabs, o, &g) == -1)
         return 1;                           /* interrupted: no report, no marker */
     free(g.name);
     g.name = xstrdup(e->name);              /* the gradebook key, in the report too */
     if (class_result_save(o->out, e->name, e->stem, e->path, key, &g, labs, nlabs) == -1)
         return 1;
-    char *report = report_render(&g, o->format, false);
+    struct report_style style = {o->format, false, o->hidden_visibility};
+    char *report = report_render(&g, &style);
     int ret = write_file_atomic(e->report, report, strlen(report));
     if (ret == -1)
         warnx_("%s: %s", e->report, strerror(errno));
@@ -449,7 +450,7 @@ int batch_run(char **paths, int npaths, struct lab *labs, int nlabs, const struc
     run_workers(&b);
     write_gradebook(b.es, npaths, labs, nlabs, o->out);
     if (!sbx_interrupted)
-        class_report_write(labs, nlabs, b.key);
+        class_report_write(o->out, labs, nlabs, b.key);
     summary(b.es, npaths, o->out);
     for (int i = 0; i < npaths; i++)
         failures += b.es[i].failed;

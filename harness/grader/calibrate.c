@@ -5,7 +5,7 @@
  * CPU, so the same code gets the same verdict at any load. Cached in the grader cache,
  * keyed by the machine (CPU model, kernel) and the tests and reference used. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -108,18 +108,18 @@ static bool load_cache(struct lab *lab, const char *path, const char *key)
     return lab->calibrated;
 }
 
-void calibrate_lab(struct lab *lab)
+void calibrate_lab(struct lab *lab, const struct config *o)
 {
-    char *ref = xasprintf("%s/solutions/%s/%s", cfg.root, strrchr(lab->dir, '/') ?
+    char *ref = xasprintf("%s/solutions/%s/%s", lab->root, strrchr(lab->dir, '/') ?
                           strrchr(lab->dir, '/') + 1 : lab->dir, lab->file);
-    char *path = xasprintf("%s/%s-%s-cpu.tsv", cfg.cache, lab->name,
+    char *path = xasprintf("%s/%s-%s-cpu.tsv", lab->cache, lab->name,
                            lab->has_hidden ? "all" : "public");
     char *key = calibration_key(lab, ref);
 
     if (access(ref, R_OK) == -1) {
         /* No reference here (a hosted grader's package): the times measured where the
          * package was made, with a margin for a slower machine; else fixed budgets. */
-        char *shipped = xasprintf("%s/harness/grader/cpu/%s-%s-cpu.tsv", cfg.root, lab->name,
+        char *shipped = xasprintf("%s/harness/grader/cpu/%s-%s-cpu.tsv", lab->root, lab->name,
                                   lab->has_hidden ? "all" : "public");
         if (load_cache(lab, shipped, NULL) && lab->calibrated)
             lab->cal_margin = SHIPPED_CPU_MARGIN;
@@ -140,7 +140,7 @@ void calibrate_lab(struct lab *lab)
 
     if (mkdirs(src, 0755) == -1 || copy_file(ref, file, 0644) == -1)
         die("%s: cannot prepare the calibration: %s", src, strerror(errno));
-    if (cfg.progress || cfg.verbose)
+    if (o->progress || o->verbose)
         fprintf(stderr, "mmgrade: %s: measuring the reference's CPU time per test on this "
                 "machine (once)\n", lab->name);
     if (student_build(lab, labdir, &r, &bindir) == -1) {
@@ -148,7 +148,7 @@ void calibrate_lab(struct lab *lab)
                      lab->name, r.message ? r.message : "?");
     } else {
         calibrating = true;
-        run_lab_tests(lab, bindir, work, &r);
+        run_lab_tests(lab, bindir, work, o, &r);
         calibrating = false;
         if (r.score != r.max) {
             grader_error(&lab->errors, "%s: the reference solution scored %d/%d while measuring "
@@ -156,7 +156,7 @@ void calibrate_lab(struct lab *lab)
                          r.score, r.max, TEST_CPU_DEFAULT);
             char *text = xasprintf("%suncalibrated: the reference scored %d/%d\n", key,
                                    r.score, r.max);
-            if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, text, strlen(text)) == -1)
+            if (mkdirs(lab->cache, 0700) == -1 || write_file_atomic(path, text, strlen(text)) == -1)
                 warnx_("%s: %s", path, strerror(errno));
             free(text);
         } else if (lab->cal_names.n) {
@@ -165,11 +165,11 @@ void calibrate_lab(struct lab *lab)
             for (size_t i = 0; i < lab->cal_names.n; i++)
                 buf_printf(&b, "%s\t%.3f\t%d\t%d\n", lab->cal_names.v[i], lab->cal_cpu[i],
                            lab->cal_lines[i], lab->cal_busy[i]);
-            if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, b.p, b.len) == -1)
+            if (mkdirs(lab->cache, 0700) == -1 || write_file_atomic(path, b.p, b.len) == -1)
                 warnx_("%s: %s", path, strerror(errno));
             free(b.p);
             lab->calibrated = true;
-            if (cfg.verbose)
+            if (o->verbose)
                 fprintf(stderr, "mmgrade: %s: calibrated %zu tests in %.1f s\n", lab->name,
                         lab->cal_names.n, now_seconds() - t0);
         }
@@ -186,7 +186,7 @@ void calibrate_lab(struct lab *lab)
     /* Grader errors of the reference's run (a rubric row naming no test) recur, and are
      * counted, in every submission graded: not kept here. */
     lab_result_free(&r);
-    if (!cfg.keep)
+    if (!o->keep)
         remove_tree(scratch);
     free(bindir);
     free(work);

@@ -54,7 +54,7 @@ static int parse_row(struct lab *lab, char *line, const char *path, int lineno)
 
 int rubric_load(struct lab *lab)
 {
-    char *path = xasprintf("%s/harness/%s/rubric.tsv", cfg.root, lab->name);
+    char *path = xasprintf("%s/harness/%s/rubric.tsv", lab->root, lab->name);
     size_t len;
     char *text = read_file(path, 1 << 20, &len);
     int lineno = 0, ret = 0;
@@ -82,6 +82,18 @@ int rubric_load(struct lab *lab)
     free(text);
     free(path);
     return ret;
+}
+
+void rubric_score(const struct lab *lab, struct lab_result *r)
+{
+    r->score = 0;
+    r->max = lab->max_points;
+    for (size_t i = 0; i < r->ntests; i++) {
+        struct test_result *t = &r->tests[i];
+        t->max = t->row ? t->row->points : 0;
+        t->points = t->status == T_PASSED ? t->max : 0;
+        r->score += t->points;
+    }
 }
 
 const struct rubric_row *rubric_find(const struct lab *lab, const char *test)

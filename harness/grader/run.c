@@ -4,7 +4,7 @@
  * (`run --filter suite/name -j1`), with its own time limit and output capture.
  * The verdict comes only from the JSON Lines the report hook writes to MMTEST_REPORT_FD. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -13,19 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OUTPUT_KEEP   (16u << 10)
-#define DEFAULT_WALL  60.0
-
-static void sandbox_limits(struct sbx_job *job)
+static void sandbox_limits(struct sbx_job *job, double test_timeout)
 {
     job->report_fd = -1;
-    job->out_keep = OUTPUT_KEEP;
-    job->wall = cfg.test_timeout > 0 ? cfg.test_timeout + 5 : DEFAULT_WALL;
+    job->out_keep = TEST_OUTPUT_KEEP;
+    job->wall = test_timeout > 0 ? test_timeout + TEST_WALL_SLACK : TEST_WALL_DEFAULT;
     job->cpu = TEST_RLIMIT_CPU;
-    job->as = 2ul << 30;
-    job->fsize = 256ul << 20;
-    job->nofile = 512;
-    job->nproc = 160;
+    job->as = TEST_AS_BYTES;
+    job->fsize = TEST_FSIZE_BYTES;
+    job->nofile = TEST_NOFILE;
+    job->nproc = TEST_NPROC;
 }
 
 /* The test binary's directory, bound read-only: the runner finds its helpers beside it. */
@@ -55,7 +52,7 @@ static void make_test_space(struct sbx_job *job, const char *workroot, struct te
     sbx_own(workroot);
     sbx_own(s->work);
     sbx_own(s->tmp);
-    job->cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : s->work;
+    job->cwd = sbx_private_home() ? NULL : s->work;
     job->tmpdir = s->tmp;
     job->disk_dir = s->work;
 }
@@ -75,9 +72,9 @@ static int list_tests(const char *run, struct strv *names, char **err)
     struct sbx_result res;
     char *suite = NULL, *save = NULL;
 
-    sandbox_limits(&job);
-    job.wall = 30;
-    job.out_keep = 1u << 20;
+    sandbox_limits(&job, 0);
+    job.wall = LIST_WALL;
+    job.out_keep = LIST_OUTPUT_KEEP;
     bind_binary_dir(&job, run);
     sbx_run(&job, &res);
     strv_free(&job.ro);
@@ -114,8 +111,6 @@ static enum tstatus parse_status(const char *s)
         return T_CRASHED;
     if (!strcmp(s, "timeout"))
         return T_TIMEOUT;
-    if (!strcmp(s, "stopped"))
-        return T_STOPPED;
     return T_FAILED;
 }
 
@@ -278,7 +273,8 @@ static void plan_windows(struct sbx_job *job, struct window_plan *w)
 
 /* The tests during which the sandbox killed a process over the CPU budget: the first
  * report line that ends after each kill names it. */
-static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, bool hidden)
+static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, bool hidden,
+                           bool verbose)
 {
     for (int k = 0; k < res->ncpu_kills; k++) {
         const char *line = res->report + res->cpu_kill_at[k];
@@ -295,7 +291,7 @@ static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, b
                 continue;
             t->cpu_stopped = true;
             double b = test_cpu_budget(r->lab, name);
-            if (cfg.verbose)
+            if (verbose)
                 fprintf(stderr, "mmgrade: %s %s: stopped over its CPU budget of %.2f s\n",
                         r->lab->name, name, b);
             char *msg = xasprintf("The grader stopped your code: this test's processes used "
@@ -316,11 +312,11 @@ static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, b
     }
 }
 
-static void run_one(struct lab *lab, const char *run, const char *workroot, struct test_result *t,
-                    struct lab_result *r)
+static void run_one(struct lab *lab, const char *run, const char *workroot,
+                    const struct config *o, struct test_result *t, struct lab_result *r)
 {
     char *filter = xasprintf("--filter=%s", t->name);
-    char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
+    char *timeout = o->test_timeout > 0 ? xasprintf("--timeout=%g", o->test_timeout) : NULL;
     /* Not -q: it would also silence what the test prints, which a student needs to see. */
     char *argv[] = {(char *)run, filter, "-j1", "--color=never", timeout, NULL};
     struct sbx_job job = {.argv = argv};
@@ -329,7 +325,7 @@ static void run_one(struct lab *lab, const char *run, const char *workroot, stru
 
     struct window_plan plan = {.lab = lab, .only = t->name};
 
-    sandbox_limits(&job);
+    sandbox_limits(&job, o->test_timeout);
     job.report_fd = 3;
     plan_windows(&job, &plan);
     make_test_space(&job, workroot, &space);
@@ -337,7 +333,7 @@ static void run_one(struct lab *lab, const char *run, const char *workroot, stru
     sbx_run(&job, &res);
     free(plan.current);
     parse_report(res.report, t, res.timed_out, false, &r->errors);
-    note_cpu_kills(&res, r, t->hidden);
+    note_cpu_kills(&res, r, t->hidden, o->verbose);
     if (!t->seconds)
         t->seconds = res.seconds;
     sanitize_text(res.out);
@@ -356,20 +352,21 @@ static void run_one(struct lab *lab, const char *run, const char *workroot, stru
  * without a verdict (the runner died or hung), and a failed public test when some test
  * printed something (its output could not be told apart), runs again alone (run_one), with
  * its own limits and output capture. */
-static void run_all(struct lab *lab, const char *run, const char *workroot, struct lab_result *r,
-                    bool hidden, const struct strv *order)
+static void run_all(struct lab *lab, const char *run, const char *workroot,
+                    const struct config *o, struct lab_result *r, bool hidden,
+                    const struct strv *order)
 {
-    char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
+    char *timeout = o->test_timeout > 0 ? xasprintf("--timeout=%g", o->test_timeout) : NULL;
     char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
     struct test_space space;
 
-    sandbox_limits(&job);
+    sandbox_limits(&job, o->test_timeout);
     job.report_fd = 3;
-    job.out_keep = 4096;
-    job.wall = cfg.lab_timeout / 2;     /* the rest is for the tests run again alone */
-    job.idle = cfg.test_timeout > 0 ? cfg.test_timeout + 10 : DEFAULT_WALL;
+    job.out_keep = RUN_ALL_OUTPUT_KEEP;
+    job.wall = o->lab_timeout / 2;      /* the rest is for the tests run again alone */
+    job.idle = o->test_timeout > 0 ? o->test_timeout + TEST_IDLE_SLACK : TEST_WALL_DEFAULT;
     struct window_plan plan = {.lab = lab, .order = order};
     plan_windows(&job, &plan);
     make_test_space(&job, workroot, &space);
@@ -398,7 +395,7 @@ static void run_all(struct lab *lab, const char *run, const char *workroot, stru
         }
         free(probe.note);
     }
-    note_cpu_kills(&res, r, hidden);
+    note_cpu_kills(&res, r, hidden, o->verbose);
     free(printed);
     sbx_result_free(&res);
     free_test_space(workroot, &space);
@@ -414,7 +411,6 @@ static struct test_result *add_test(struct lab_result *r, const char *name,
     memset(t, 0, sizeof *t);
     t->name = xstrdup(name);
     t->row = row;
-    t->max = row ? row->points : 0;
     t->hidden = row ? row->hidden : false;
     t->status = T_NOTRUN;
     return t;
@@ -426,7 +422,7 @@ void lab_result_not_run(struct lab_result *r, const char *why)
         struct test_result *t = add_test(r, r->lab->rows[i].test, &r->lab->rows[i]);
         t->note = xstrdup(why);
     }
-    lab_result_score(r);
+    rubric_score(r->lab, r);
 }
 
 void lab_result_free(struct lab_result *r)
@@ -443,17 +439,6 @@ void lab_result_free(struct lab_result *r)
     free(r->source);
     free(r->message);
     strv_free(&r->errors);
-}
-
-void lab_result_score(struct lab_result *r)
-{
-    r->score = 0;
-    r->max = r->lab->max_points;
-    for (size_t i = 0; i < r->ntests; i++) {
-        struct test_result *t = &r->tests[i];
-        t->points = t->status == T_PASSED ? t->max : 0;
-        r->score += t->points;
-    }
 }
 
 /* Matches the rubric rows of one binary (public or hidden) with the tests it lists. */
@@ -490,7 +475,7 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
 
 /* Links and runs the public or the hidden tests. */
 static void run_phase(struct lab *lab, const char *bindir, const char *workroot, bool hidden,
-                      double t0, struct lab_result *r)
+                      double t0, const struct config *o, struct lab_result *r)
 {
     char *run = xasprintf("%s/run", bindir), *err = NULL;
     struct strv order = {0};
@@ -507,20 +492,20 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
         free(run);
         return;
     }
-    if (!cfg.each_test)
-        run_all(lab, run, workroot, r, hidden, &order);
+    if (!o->each_test)
+        run_all(lab, run, workroot, o, r, hidden, &order);
     strv_free(&order);
     for (size_t i = 0; i < r->ntests && !sbx_interrupted; i++) {
         struct test_result *t = &r->tests[i];
         if (t->note || t->status != T_NOTRUN || t->hidden != hidden)
             continue;
-        if (now_seconds() - t0 > cfg.lab_timeout) {
+        if (now_seconds() - t0 > o->lab_timeout) {
             t->note = xasprintf("not run: the lab's time budget (%.0f s) was used up by "
-                                "earlier tests", cfg.lab_timeout);
+                                "earlier tests", o->lab_timeout);
             continue;
         }
-        run_one(lab, run, workroot, t, r);
-        if (cfg.verbose)
+        run_one(lab, run, workroot, o, t, r);
+        if (o->verbose)
             fprintf(stderr, "mmgrade: %s %s: %s\n", lab->name, t->name, status_word(t->status));
     }
     unlink(run);
@@ -528,16 +513,16 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
 }
 
 int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
-                  struct lab_result *r)
+                  const struct config *o, struct lab_result *r)
 {
     double t0 = now_seconds();
 
     for (size_t i = 0; i < lab->nrows; i++)
         add_test(r, lab->rows[i].test, &lab->rows[i]);
-    run_phase(lab, bindir, workroot, false, t0, r);
+    run_phase(lab, bindir, workroot, false, t0, o, r);
     if (lab->has_hidden && !sbx_interrupted)
-        run_phase(lab, bindir, workroot, true, t0, r);
-    lab_result_score(r);
+        run_phase(lab, bindir, workroot, true, t0, o, r);
+    rubric_score(lab, r);
     r->seconds = now_seconds() - t0;
     return 0;
 }

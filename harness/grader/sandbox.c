@@ -8,7 +8,7 @@
  * afterwards. Then it kills and reaps everything the command left behind. One uid per
  * grader, machine-wide: RLIMIT_NPROC counts per uid, and kills go by uid. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -52,8 +52,11 @@ static bool use_ns;                     /* plain mode: root's own namespaces wor
 static bool ns_mounts = true;           /* ... with private mounts (/ is a mount point) */
 static char *probe_note, *ns_note;
 static unsigned long tmp_bytes = TMP_BYTES_MAX;
+static const char *tree_root;           /* the mmap-labs tree: hidden or closed to the sandbox */
 
 uid_t sbx_uid(void) { return run_uid; }
+
+bool sbx_private_home(void) { return mode == ISO_BWRAP; }
 
 const char *sbx_isolation(void)
 {
@@ -479,8 +482,8 @@ static void enter_private_mounts(const struct sbx_job *job)
         *strrchr(bindir, '/') = '\0';
     if (strncmp(bindir, "/usr/", 5) != 0 && strcmp(bindir, "/bin") != 0)
         keep_path(keep, &n, 16, bindir);
-    if (strcmp(cfg.root, "/") != 0)
-        mount_tmpfs(cfg.root, 1u << 20, "0755");
+    if (strcmp(tree_root, "/") != 0)
+        mount_tmpfs(tree_root, 1u << 20, "0755");
     mount_tmpfs("/tmp", tmp_bytes, "1777");
     mount_tmpfs("/var/tmp", 16u << 20, "1777");
     mount_tmpfs("/dev/shm", SHM_BYTES, "1777");
@@ -601,7 +604,7 @@ struct collector {
     int outr, repr;
 };
 
-/* Reads what is available; returns false at end of file (fd closed by us). */
+/* Reads what is available; at end of file closes *fd and sets it to -1. */
 static void collect(struct collector *c, int *fd, bool report)
 {
     static int devnull = -1;
@@ -892,77 +895,107 @@ static int supervise(pid_t pid, struct collector *c, double t0)
     return status;
 }
 
-int sbx_run(const struct sbx_job *job, struct sbx_result *res)
+/* One started command, from sbx_start to sbx_finish. */
+struct child {
+    struct sbx_job job;     /* the caller's, nproc raised by the uid's current tasks */
+    struct collector col;   /* its output and report pipes */
+    struct snapshot snap;   /* plain mode: what /tmp and /dev/shm held before */
+    int    setup_fd;        /* the setup-error pipe: the grader's own failure, if anything */
+    bool   plain;           /* no bubblewrap around it */
+    pid_t  pid;
+    time_t started;
+    double t0;
+};
+
+/* Argv, env, limits, pipes, the leftovers snapshot; forks the command. */
+static void sbx_start(const struct sbx_job *job, struct sbx_result *res, struct child *c)
 {
     struct strv argv = {0}, env = {0};
-    struct collector c = {.job = job, .res = res, .outr = -1, .repr = -1};
-    struct snapshot snap = {0};
     int outp[2], repp[2] = {-1, -1}, setupp[2];
-    bool plain = mode != ISO_BWRAP || job->trusted;
-    time_t started = time(NULL);
-    double t0 = now_seconds();
 
     memset(res, 0, sizeof *res);
     res->status = -1;
+    *c = (struct child){.job = *job, .plain = mode != ISO_BWRAP || job->trusted,
+                        .started = time(NULL), .t0 = now_seconds()};
+    c->col = (struct collector){.job = &c->job, .res = res, .outr = -1, .repr = -1};
     build_argv(job, &argv);
     build_env(job, &env);
-    struct sbx_job adjusted = *job;
     if (!as_root && !job->trusted && job->nproc)
-        adjusted.nproc += tasks_of_uid(run_uid);
-    job = &adjusted;
+        c->job.nproc += tasks_of_uid(run_uid);
     if (pipe2(outp, O_CLOEXEC) == -1 || pipe2(setupp, O_CLOEXEC) == -1 ||
         (job->report_fd >= 0 && pipe2(repp, O_CLOEXEC) == -1))
         die("pipe: %s", strerror(errno));
-    if (plain && !job->trusted)
-        snap_take(&snap);
+    if (c->plain && !job->trusted)
+        snap_take(&c->snap);
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid == -1)
+    c->pid = fork();
+    if (c->pid == -1)
         die("fork: %s", strerror(errno));
-    if (pid == 0)
-        child_exec(job, argv.v, env.v, outp[1], repp[1], setupp[1]);
+    if (c->pid == 0)
+        child_exec(&c->job, argv.v, env.v, outp[1], repp[1], setupp[1]);
     close(outp[1]);
     close(setupp[1]);
     if (repp[1] >= 0)
         close(repp[1]);
-    c.outr = outp[0];
-    c.repr = repp[0];
-    fcntl(c.outr, F_SETFL, O_NONBLOCK);
-    if (c.repr >= 0)
-        fcntl(c.repr, F_SETFL, O_NONBLOCK);
-
-    res->status = supervise(pid, &c, t0);
-    res->seconds = now_seconds() - t0;
-    /* The command is gone; its leftovers (daemons, orphans, fork bombs) go now, so that
-     * nobody holds the pipes open any more. */
-    kill(-pid, SIGKILL);
-    if (!job->trusted)
-        sbx_cleanup_strays();
-    drain(&c, 2.0);
-    if (c.outr >= 0)
-        close(c.outr);
-    if (c.repr >= 0)
-        close(c.repr);
-    /* The setup pipe closed at exec: anything in it is the grader's own failure. */
-    char why[300];
-    fcntl(setupp[0], F_SETFL, O_NONBLOCK);
-    ssize_t n = read(setupp[0], why, sizeof why - 1);
-    close(setupp[0]);
-    if (n > 0) {
-        why[n] = '\0';
-        res->setup_error = xasprintf("%s", why);
-    } else if (mode == ISO_BWRAP && !job->trusted && WIFEXITED(res->status) &&
-               WEXITSTATUS(res->status) == 1 && c.out.p && strncmp(c.out.p, "bwrap: ", 7) == 0) {
-        res->setup_error = first_lines(c.out.p, 1, 250, &(bool){false});
-    }
-    if (plain && !job->trusted)
-        snap_clean(&snap, started);
-    res->out_cut = res->out_total > c.out.len;
-    res->out = buf_take(&c.out);
-    res->report_len = c.rep.len;
-    res->report = buf_take(&c.rep);
+    c->setup_fd = setupp[0];
+    c->col.outr = outp[0];
+    c->col.repr = repp[0];
+    fcntl(c->col.outr, F_SETFL, O_NONBLOCK);
+    if (c->col.repr >= 0)
+        fcntl(c->col.repr, F_SETFL, O_NONBLOCK);
     strv_free(&argv);
     strv_free(&env);
+}
+
+/* The grader's own failure to set the command up, or NULL: what the child wrote on the setup
+ * pipe (closed at exec), or bubblewrap's own complaint. */
+static char *setup_error(const struct child *c, int status, const char *out)
+{
+    char why[300];
+
+    fcntl(c->setup_fd, F_SETFL, O_NONBLOCK);
+    ssize_t n = read(c->setup_fd, why, sizeof why - 1);
+    close(c->setup_fd);
+    if (n > 0) {
+        why[n] = '\0';
+        return xasprintf("%s", why);
+    }
+    if (mode == ISO_BWRAP && !c->job.trusted && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 1 && out && strncmp(out, "bwrap: ", 7) == 0)
+        return first_lines(out, 1, 250, &(bool){false});
+    return NULL;
+}
+
+/* Kills what the command left, drains its pipes, cleans leftovers, fills res. */
+static void sbx_finish(struct child *c, struct sbx_result *res)
+{
+    res->seconds = now_seconds() - c->t0;
+    /* The command is gone; its leftovers (daemons, orphans, fork bombs) go now, so that
+     * nobody holds the pipes open any more. */
+    kill(-c->pid, SIGKILL);
+    if (!c->job.trusted)
+        sbx_cleanup_strays();
+    drain(&c->col, 2.0);
+    if (c->col.outr >= 0)
+        close(c->col.outr);
+    if (c->col.repr >= 0)
+        close(c->col.repr);
+    res->setup_error = setup_error(c, res->status, c->col.out.p);
+    if (c->plain && !c->job.trusted)
+        snap_clean(&c->snap, c->started);
+    res->out_cut = res->out_total > c->col.out.len;
+    res->out = buf_take(&c->col.out);
+    res->report_len = c->col.rep.len;
+    res->report = buf_take(&c->col.rep);
+}
+
+int sbx_run(const struct sbx_job *job, struct sbx_result *res)
+{
+    struct child c;
+
+    sbx_start(job, res, &c);
+    res->status = supervise(c.pid, &c.col, c.t0);
+    sbx_finish(&c, res);
     return 0;
 }
 
@@ -1047,7 +1080,7 @@ static uid_t acquire_uid(void)
  * (the tools in build/bin). */
 static void close_one(const char *rel, struct buf *done)
 {
-    char *path = xasprintf("%s/%s", cfg.root, rel);
+    char *path = xasprintf("%s/%s", tree_root, rel);
     struct stat st;
 
     if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0007)) {
@@ -1062,7 +1095,7 @@ static void close_one(const char *rel, struct buf *done)
  * anywhere is set). */
 static void close_entries(const char *rel, const char *prefix, int anywhere, struct buf *done)
 {
-    char *dir = xasprintf("%s/%s", cfg.root, rel);
+    char *dir = xasprintf("%s/%s", tree_root, rel);
     DIR *d = opendir(dir);
     struct dirent *e;
 
@@ -1100,7 +1133,7 @@ static void close_tree(void)
 static void probe_namespaces(void)
 {
     char *argv[] = {"/bin/true", NULL};
-    struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048, .wall = 20,
+    struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048, .wall = PROBE_WALL,
                           .nproc = 64};
     struct sbx_result res;
 
@@ -1137,43 +1170,42 @@ static void probe_namespaces(void)
     close_tree();
 }
 
-void sbx_init(void)
+void sbx_take_uid(void)
 {
-    static bool probed;
-
     as_root = geteuid() == 0;
     run_uid = as_root ? acquire_uid() : getuid();
     /* Orphans of plain-mode runs come back to us, so they can be killed and reaped. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    if (probed)
-        return;
-    probed = true;
-    /* Every job's private /tmp together within a share of the RAM. */
+}
+
+/* Each job's private /tmp: all jobs together within a share of the RAM. */
+static unsigned long tmp_share(int jobs)
+{
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0) {
-        unsigned long share = (unsigned long)pages * (unsigned long)page / TMPFS_RAM_SHARE /
-                              (unsigned long)(cfg.jobs > 0 ? cfg.jobs : 1);
-        share = share > SHM_BYTES ? share - SHM_BYTES : 0;
-        tmp_bytes = share < TMP_BYTES_MIN ? TMP_BYTES_MIN : share > TMP_BYTES_MAX
-                                                               ? TMP_BYTES_MAX : share;
+
+    if (pages <= 0 || page <= 0)
+        return TMP_BYTES_MAX;
+    unsigned long share = (unsigned long)pages * (unsigned long)page / TMPFS_RAM_SHARE /
+                          (unsigned long)(jobs > 0 ? jobs : 1);
+    share = share > SHM_BYTES ? share - SHM_BYTES : 0;
+    return share < TMP_BYTES_MIN ? TMP_BYTES_MIN : share > TMP_BYTES_MAX ? TMP_BYTES_MAX : share;
+}
+
+/* True if bubblewrap runs a command here; else probe_note says why not. */
+static bool bwrap_works(void)
+{
+    if (access("/usr/bin/bwrap", X_OK) != 0) {
+        probe_note = xstrdup("/usr/bin/bwrap is not installed");
+        return false;
     }
-    if (cfg.isolation == ISO_PLAIN) {
-        mode = ISO_PLAIN;
-        if (as_root)
-            probe_namespaces();
-        return;
-    }
-    if (access("/usr/bin/bwrap", X_OK) == 0) {
-        char *argv[] = {"/bin/true", NULL};
-        struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048, .wall = 20,
-                              .nproc = 64};
-        struct sbx_result res;
-        mode = ISO_BWRAP;
-        sbx_run(&job, &res);
-        if (res.status == 0 && !res.timed_out) {
-            sbx_result_free(&res);
-            return;
-        }
+    char *argv[] = {"/bin/true", NULL};
+    struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048,
+                          .wall = PROBE_WALL, .nproc = 64};
+    struct sbx_result res;
+    mode = ISO_BWRAP;
+    sbx_run(&job, &res);
+    bool ok = res.status == 0 && !res.timed_out;
+    if (!ok) {
         bool cut;
         char *line = first_lines(res.out, 1, 200, &cut);
         char *nl = strchr(line, '\n');
@@ -1181,12 +1213,20 @@ void sbx_init(void)
             *nl = '\0';
         probe_note = xasprintf("%s", *line ? line : "bwrap failed");
         free(line);
-        sbx_result_free(&res);
-    } else {
-        probe_note = xstrdup("/usr/bin/bwrap is not installed");
     }
+    sbx_result_free(&res);
+    return ok;
+}
+
+void sbx_init(int isolation, int jobs, const char *root)
+{
+    tree_root = root;
+    sbx_take_uid();
+    tmp_bytes = tmp_share(jobs);
+    if (isolation != ISO_PLAIN && bwrap_works())
+        return;
     mode = ISO_PLAIN;
-    if (cfg.isolation == ISO_BWRAP)
+    if (isolation == ISO_BWRAP)
         die("--isolation bwrap: bubblewrap does not work here: %s", probe_note);
     if (as_root)
         probe_namespaces();
