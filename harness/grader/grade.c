@@ -116,8 +116,9 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, const struct
                     r->score, r->max, r->seconds);
         g->score += r->score;
         g->max += r->max;
-        free(found[i]);
     }
+    for (int i = 0; i < nlabs; i++)
+        free(found[i]);                 /* all of them: an interruption skips labs */
     if (o->keep)
         fprintf(stderr, "mmgrade: kept the scratch directory %s\n", scratch);
     else if (remove_tree(scratch) == -1)

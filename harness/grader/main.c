@@ -333,11 +333,37 @@ static void hide_command_line(int argc, char **argv)
     snprintf(start, (size_t)(end - start), "mmgrade");
 }
 
+/* The tree (--root, or found from the binary) as a real path, its cache, and --out for a
+ * batch of several submissions. */
+static void settle_paths(int nsubmissions)
+{
+    char real[PATH_MAX];
+
+    if (!cfg.root)
+        cfg.root = find_root();
+    if (realpath(cfg.root, real)) {
+        free(cfg.root);
+        cfg.root = xstrdup(real);
+    }
+    cfg.cache = xasprintf("%s/build/grader-cache", cfg.root);
+    if (nsubmissions > 1 && !cfg.out)
+        cfg.out = xstrdup("grades");
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
     static struct lab labs[MAX_LABS];
     bool grader_failed = false;
-    struct sigaction sa = {.sa_handler = on_signal};
 
     hide_command_line(argc, argv);
     int first = parse_options(argc, argv);
@@ -346,33 +372,16 @@ int main(int argc, char **argv)
         if (stat(argv[i], &st) == -1)
             usage_error("%s: no such submission", argv[i]);
     }
-    if (!cfg.root)
-        cfg.root = find_root();
-    char real[PATH_MAX];
-    if (realpath(cfg.root, real)) {
-        free(cfg.root);
-        cfg.root = xstrdup(real);
-    }
-    cfg.cache = xasprintf("%s/build/grader-cache", cfg.root);
-    if (argc - first > 1 && !cfg.out)
-        cfg.out = xstrdup("grades");
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
+    settle_paths(argc - first);
+    catch_stop_signals();
     int nlabs = prepare_labs(labs, &grader_failed);
     sbx_init(cfg.isolation, cfg.jobs, cfg.root);
     preflight_sandbox();
     for (int i = 0; i < nlabs; i++)
         if (lab_graded(&labs[i]))
             calibrate_lab(&labs[i], &cfg);
-    int ret;
-    if (cfg.out) {
-        ret = batch_run(argv + first, argc - first, labs, nlabs, &cfg);
-    } else {
-        ret = grade_single(argv[first], labs, nlabs, &cfg);
-    }
+    int ret = cfg.out ? batch_run(argv + first, argc - first, labs, nlabs, &cfg)
+                      : grade_single(argv[first], labs, nlabs, &cfg);
     if (fflush(stdout) == EOF)
         die("standard output: %s", strerror(errno));
     if (grader_failed || (cfg.strict && setup_error_count(labs, nlabs)))

@@ -519,11 +519,9 @@ static void relay_exit(pid_t inner)
     _exit(128 + WTERMSIG(status));
 }
 
-/* In the child: never returns. mmgrade is single-threaded, so the child may allocate. */
-static void child_exec(const struct sbx_job *job, char **argv, char **envp, int outw, int repw,
-                       int setupw)
+/* In the child: stdin, the output, report and setup pipes at their numbers; nothing else. */
+static void child_fds(const struct sbx_job *job, int outw, int repw, int setupw)
 {
-    bool sandboxed = !job->trusted;
     int in = open(job->stdin_path ? job->stdin_path : "/dev/null", O_RDONLY);
 
     setsid();
@@ -543,7 +541,12 @@ static void child_exec(const struct sbx_job *job, char **argv, char **envp, int 
     }
     syscall(SYS_close_range, SETUP_FD + 1, ~0U, 0);
     fcntl(SETUP_FD, F_SETFD, FD_CLOEXEC);
+}
+
+static void child_limits(const struct sbx_job *job)
+{
     struct rlimit zero = {0, 0};
+
     setrlimit(RLIMIT_CORE, &zero);
     /* Soft limit SIGXCPU (the student's code ran out of CPU time), hard limit 2 s later. */
     if (job->cpu) {
@@ -553,30 +556,47 @@ static void child_exec(const struct sbx_job *job, char **argv, char **envp, int 
     set_limit(RLIMIT_AS, job->as);
     set_limit(RLIMIT_FSIZE, job->fsize);
     set_limit(RLIMIT_NOFILE, job->nofile);
-    if (sandboxed && mode != ISO_BWRAP && as_root) {
-        if (use_ns && !ns_mounts) {
-            /* / is no mount point: no mount namespace, and no pid namespace either (pid 1 in
-             * two jobs at once would share names in the shared /tmp, like Criterion's
-             * /tmp/criterion_PID.sock). */
-            if (unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) == -1)
-                setup_failed("unshare");
-        } else if (use_ns) {
-            if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
-                        CLONE_NEWUTS) == -1)
-                setup_failed("unshare");
-            pid_t inner = fork();
-            if (inner == -1)
-                setup_failed("fork");
-            if (inner > 0)
-                relay_exit(inner);
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            enter_private_mounts(job);
-        } else {
-            /* POSIX queues cannot be listed where no mqueue file system is mounted: none
-             * may be made (the labs use none). */
-            setrlimit(RLIMIT_MSGQUEUE, &zero);
-        }
+}
+
+/* Plain mode as root: the namespaces that work here (probe_namespaces). */
+static void child_namespaces(const struct sbx_job *job)
+{
+    struct rlimit zero = {0, 0};
+
+    if (use_ns && !ns_mounts) {
+        /* / is no mount point: no mount namespace, and no pid namespace either (pid 1 in
+         * two jobs at once would share names in the shared /tmp, like Criterion's
+         * /tmp/criterion_PID.sock). */
+        if (unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) == -1)
+            setup_failed("unshare");
+    } else if (use_ns) {
+        if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+                    CLONE_NEWUTS) == -1)
+            setup_failed("unshare");
+        pid_t inner = fork();
+        if (inner == -1)
+            setup_failed("fork");
+        if (inner > 0)
+            relay_exit(inner);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        enter_private_mounts(job);
+    } else {
+        /* POSIX queues cannot be listed where no mqueue file system is mounted: none
+         * may be made (the labs use none). */
+        setrlimit(RLIMIT_MSGQUEUE, &zero);
     }
+}
+
+/* In the child: never returns. mmgrade is single-threaded, so the child may allocate. */
+static void child_exec(const struct sbx_job *job, char **argv, char **envp, int outw, int repw,
+                       int setupw)
+{
+    bool sandboxed = !job->trusted;
+
+    child_fds(job, outw, repw, setupw);
+    child_limits(job);
+    if (sandboxed && mode != ISO_BWRAP && as_root)
+        child_namespaces(job);
     if (sandboxed) {
         set_limit(RLIMIT_NPROC, job->nproc);
         if (as_root && (setgroups(0, NULL) == -1 || setresgid(run_uid, run_uid, run_uid) == -1 ||
@@ -668,11 +688,7 @@ static void kill_run(pid_t pid)
 
 /* ---- CPU time per report window -------------------------------------------------------- */
 
-/* The CPU time (clock ticks) the command's processes (every descendant of pid) used since
- * it started, summed from what each used between two calls: its own time, and the time of
- * the children it reaped that were never seen alive (short-lived helpers); the time of a
- * child that was seen is not counted twice when its parent reaps it. *hot: the process that
- * used most since the last call. */
+/* What command_ticks saw at its last call, to count only what was used since. */
 #define WATCH_MAX 512
 struct cpu_watch {
     pid_t prev_pid[WATCH_MAX], prev_ppid[WATCH_MAX];
@@ -682,20 +698,26 @@ struct cpu_watch {
     int busy, busy_max;         /* processes that used CPU between two calls; the most seen */
 };
 
-static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *hot)
+/* Every process of the machine, as /proc shows it now (static: too big for the stack). */
+enum { PROCS_MAX = 8192 };
+static struct procs {
+    pid_t  pid[PROCS_MAX], ppid[PROCS_MAX];
+    unsigned long long own[PROCS_MAX], reaped[PROCS_MAX];   /* clock ticks */
+    bool   in[PROCS_MAX];           /* the command's own: root or a descendant of it */
+    unsigned long long credit[PROCS_MAX];   /* reaped time of children seen alive before */
+    int    n;
+} procs;
+
+/* Reads /proc/PID/stat of every process; false if /proc cannot be read. */
+static bool procs_scan(struct procs *t, pid_t root)
 {
-    enum { MAXP = 8192 };
-    static pid_t pids[MAXP], ppids[MAXP];
-    static unsigned long long own[MAXP], reaped[MAXP];
-    static bool in[MAXP];
     DIR *d = opendir("/proc");
     struct dirent *e;
-    int n = 0;
 
-    *hot = -1;
+    t->n = 0;
     if (!d)
-        return w->used;
-    while ((e = readdir(d)) && n < MAXP) {
+        return false;
+    while ((e = readdir(d)) && t->n < PROCS_MAX) {
         char buf[1024];
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
@@ -703,74 +725,106 @@ static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *
             continue;
         char *p = strrchr(buf, ')');
         unsigned long long ut, st, cut, cst;
-        int ppid;
+        int ppid, i = t->n;
         /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
          * cutime cstime */
         if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
                          &ppid, &ut, &st, &cut, &cst) != 5)
             continue;
-        pids[n] = (pid_t)atoi(e->d_name);
-        ppids[n] = ppid;
-        own[n] = ut + st;
-        reaped[n] = cut + cst;
-        in[n] = pids[n] == root;
-        n++;
+        t->pid[i] = (pid_t)atoi(e->d_name);
+        t->ppid[i] = ppid;
+        t->own[i] = ut + st;
+        t->reaped[i] = cut + cst;
+        t->in[i] = t->pid[i] == root;
+        t->n++;
     }
     closedir(d);
+    return true;
+}
+
+static void procs_mark_descendants(struct procs *t)
+{
     for (bool grew = true; grew; ) {        /* the tree is shallow: a few passes */
         grew = false;
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n && !in[i]; j++)
-                if (in[j] && pids[j] == ppids[i])
-                    in[i] = grew = true;
+        for (int i = 0; i < t->n; i++)
+            for (int j = 0; j < t->n && !t->in[i]; j++)
+                if (t->in[j] && t->pid[j] == t->ppid[i])
+                    t->in[i] = grew = true;
     }
-    /* Seen children that are gone now: their parent's reaped time holds them already. */
-    static unsigned long long credit[MAXP];
-    for (int i = 0; i < n; i++)
-        credit[i] = 0;
+}
+
+/* Seen children that are gone now: their parent's reaped time holds them already. */
+static void procs_credit_gone(struct procs *t, const struct cpu_watch *w)
+{
+    for (int i = 0; i < t->n; i++)
+        t->credit[i] = 0;
     for (int k = 0; k < w->nprev; k++) {
         bool alive = false;
-        for (int i = 0; i < n && !alive; i++)
-            alive = in[i] && pids[i] == w->prev_pid[k];
-        for (int i = 0; i < n && !alive; i++)
-            if (in[i] && pids[i] == w->prev_ppid[k]) {
-                credit[i] += w->prev_own[k] + w->prev_reaped[k];
+        for (int i = 0; i < t->n && !alive; i++)
+            alive = t->in[i] && t->pid[i] == w->prev_pid[k];
+        for (int i = 0; i < t->n && !alive; i++)
+            if (t->in[i] && t->pid[i] == w->prev_ppid[k]) {
+                t->credit[i] += w->prev_own[k] + w->prev_reaped[k];
                 break;
             }
     }
-    unsigned long long best = 0;
-    static int next[WATCH_MAX];
-    int nnext = 0;
-    w->busy = 0;
-    for (int i = 0; i < n; i++) {
-        if (!in[i])
-            continue;
-        unsigned long long own0 = 0, reaped0 = 0;
-        bool seen = false;
-        for (int k = 0; k < w->nprev && !seen; k++)
-            if (w->prev_pid[k] == pids[i]) {
-                own0 = w->prev_own[k];
-                reaped0 = w->prev_reaped[k];
-                seen = true;
-            }
-        unsigned long long mine = own[i] > own0 ? own[i] - own0 : 0;
-        unsigned long long kids = reaped[i] > reaped0 ? reaped[i] - reaped0 : 0;
-        kids = kids > credit[i] ? kids - credit[i] : 0;
-        w->used += mine + kids;
-        w->busy += mine > 0;
-        if (pids[i] != root && (mine > best || *hot == -1)) {
-            best = mine;
-            *hot = pids[i];
+}
+
+/* Ticks process i used since the last call (its own and its reaped children's), counted in w;
+ * *mine gets its own part. */
+static unsigned long long procs_used(const struct procs *t, int i, const struct cpu_watch *w,
+                                     unsigned long long *mine)
+{
+    unsigned long long own0 = 0, reaped0 = 0;
+
+    for (int k = 0; k < w->nprev; k++)
+        if (w->prev_pid[k] == t->pid[i]) {
+            own0 = w->prev_own[k];
+            reaped0 = w->prev_reaped[k];
+            break;
         }
-        if (nnext < WATCH_MAX)
-            next[nnext++] = i;
+    *mine = t->own[i] > own0 ? t->own[i] - own0 : 0;
+    unsigned long long kids = t->reaped[i] > reaped0 ? t->reaped[i] - reaped0 : 0;
+    kids = kids > t->credit[i] ? kids - t->credit[i] : 0;
+    return *mine + kids;
+}
+
+/* The CPU time (clock ticks) the command's processes (every descendant of pid) used since
+ * it started, summed from what each used between two calls: its own time, and the time of
+ * the children it reaped that were never seen alive (short-lived helpers); the time of a
+ * child that was seen is not counted twice when its parent reaps it. *hot: the process that
+ * used most since the last call. */
+static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *hot)
+{
+    struct procs *t = &procs;
+    unsigned long long best = 0, mine;
+    int nnext = 0;
+
+    *hot = -1;
+    if (!procs_scan(t, root))
+        return w->used;
+    procs_mark_descendants(t);
+    procs_credit_gone(t, w);
+    w->busy = 0;
+    for (int i = 0; i < t->n; i++) {
+        if (!t->in[i])
+            continue;
+        w->used += procs_used(t, i, w, &mine);
+        w->busy += mine > 0;
+        if (t->pid[i] != root && (mine > best || *hot == -1)) {
+            best = mine;
+            *hot = t->pid[i];
+        }
     }
-    for (int k = 0; k < nnext; k++) {
-        w->prev_pid[k] = pids[next[k]];
-        w->prev_ppid[k] = ppids[next[k]];
-        w->prev_own[k] = own[next[k]];
-        w->prev_reaped[k] = reaped[next[k]];
-    }
+    /* What this call saw is what the next one compares with. */
+    for (int i = 0; i < t->n && nnext < WATCH_MAX; i++)
+        if (t->in[i]) {
+            w->prev_pid[nnext] = t->pid[i];
+            w->prev_ppid[nnext] = t->ppid[i];
+            w->prev_own[nnext] = t->own[i];
+            w->prev_reaped[nnext] = t->reaped[i];
+            nnext++;
+        }
     w->nprev = nnext;
     if (w->busy > w->busy_max)
         w->busy_max = w->busy;
@@ -802,52 +856,128 @@ static unsigned long long shared_bytes(void)
  * it stays silent on the report channel for job->idle seconds, or we are interrupted (then
  * it is killed). With job->window_cpu, the processes of one report window (one test) that
  * use more CPU time than that lose the one using most. Returns its wait status. */
+/* What supervise tracks of one command between two polls. */
+struct supervision {
+    pid_t  pid;
+    struct collector *c;
+    struct cpu_watch watch;
+    unsigned long long window_start;    /* the command's CPU ticks when this window began */
+    double budget;          /* CPU seconds of this window (one test); 0: none */
+    double tick;            /* seconds per clock tick */
+    double last_report;     /* when the last report bytes came */
+    bool   watch_shared;    /* plain mode without private /tmp: watch the shared dirs */
+    double next_shared;
+};
+
+static bool cpu_watched(const struct supervision *s)
+{
+    return s->budget > 0 || s->c->job->window_budget;
+}
+
+/* CPU seconds the command used since its window began, at ticks. */
+static double window_used(const struct supervision *s, unsigned long long ticks)
+{
+    return (double)(ticks - (ticks > s->window_start ? s->window_start : ticks)) * s->tick;
+}
+
+/* Over the window's CPU budget: the process using the most is killed, and the next test
+ * gets a fresh budget. */
+static void enforce_cpu_budget(struct supervision *s)
+{
+    struct sbx_result *res = s->c->res;
+    pid_t hot;
+
+    if (!cpu_watched(s))
+        return;
+    unsigned long long ticks = command_ticks(s->pid, &s->watch, &hot);
+    if (s->budget > 0 && hot > 0 && window_used(s, ticks) > s->budget) {
+        kill(hot, SIGKILL);
+        if (res->ncpu_kills < SBX_MAX_KILLS)
+            res->cpu_kill_at[res->ncpu_kills++] = s->c->rep.len;
+        s->window_start = ticks;
+    }
+}
+
+/* Plain mode without a private /tmp: a command whose files there pass the sizes is stopped. */
+static void enforce_shared_size(struct supervision *s, double now)
+{
+    if (!s->watch_shared || now < s->next_shared)
+        return;
+    s->next_shared = now + 0.1;
+    if (shared_bytes() > tmp_bytes + SHM_BYTES) {
+        s->c->res->tmpfs_full = true;
+        kill_run(s->pid);
+        kill_pass();
+    }
+}
+
+/* Report bytes came in from offset before: each complete line ends one window (a test) and
+ * starts the next, whose budget window_budget gives. */
+static void next_windows(struct supervision *s, size_t before)
+{
+    struct collector *c = s->c;
+    const struct sbx_job *job = c->job;
+    char *line_end = before < c->rep.len ? memchr(c->rep.p + before, '\n', c->rep.len - before)
+                                         : NULL;
+    pid_t hot;
+
+    if (!line_end)
+        return;
+    unsigned long long ticks = cpu_watched(s) ? command_ticks(s->pid, &s->watch, &hot) : 0;
+    double used = window_used(s, ticks);
+    int busy = s->watch.busy_max;
+    s->window_start = ticks;
+    s->watch.busy_max = 0;
+    /* The line may have begun before this read. */
+    char *from = memrchr(c->rep.p, '\n', (size_t)(line_end - c->rep.p));
+    from = from ? from + 1 : c->rep.p;
+    for (; line_end && job->window_budget; ) {
+        char *line = xasprintf("%.*s", (int)(line_end - from), from);
+        s->budget = job->window_budget(job->window_ctx, line, used, busy);
+        free(line);
+        used = 0;
+        busy = 0;
+        from = line_end + 1;
+        line_end = from < c->rep.p + c->rep.len
+                       ? memchr(from, '\n', (size_t)(c->rep.p + c->rep.len - from))
+                       : NULL;
+    }
+}
+
+/* Seconds until the wall-clock or the idle limit. */
+static double time_left(const struct supervision *s, double deadline, double now)
+{
+    double left = deadline - now, idle = s->c->job->idle;
+
+    if (idle > 0 && s->last_report + idle - now < left)
+        left = s->last_report + idle - now;
+    return left;
+}
+
+/* Polls the command's pipes until it ends or a limit stops it; its wait status. */
 static int supervise(pid_t pid, struct collector *c, double t0)
 {
     const struct sbx_job *job = c->job;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);   /* -1 on old kernels: poll by time */
-    double deadline = t0 + job->wall, last_report = t0;
-    double tick = 1.0 / (double)sysconf(_SC_CLK_TCK), budget = job->window_cpu;
-    struct cpu_watch watch = {0};
-    unsigned long long window_start = 0;
+    struct supervision s = {.pid = pid, .c = c, .budget = job->window_cpu, .last_report = t0,
+                            .tick = 1.0 / (double)sysconf(_SC_CLK_TCK), .next_shared = t0,
+                            .watch_shared = mode != ISO_BWRAP && !(use_ns && ns_mounts) &&
+                                            as_root && !job->trusted};
     int status = 0;
-    bool watch_shared = mode != ISO_BWRAP && !(use_ns && ns_mounts) && as_root && !job->trusted;
-    double next_shared = t0;
 
     for (;;) {
-        double now = now_seconds(), left = deadline - now;
-        if (job->idle > 0) {
-            double idle_left = last_report + job->idle - now;
-            left = idle_left < left ? idle_left : left;
-        }
+        double now = now_seconds(), left = time_left(&s, t0 + job->wall, now);
         if (left <= 0 || sbx_interrupted) {
             c->res->timed_out = !sbx_interrupted;
             kill_run(pid);
             waitpid(pid, &status, 0);
             break;
         }
-        if (watch_shared && now >= next_shared) {
-            next_shared = now + 0.1;
-            if (shared_bytes() > tmp_bytes + SHM_BYTES) {
-                c->res->tmpfs_full = true;
-                kill_run(pid);
-                kill_pass();
-            }
-        }
-        if (budget > 0 || job->window_budget) {
-            pid_t hot;
-            unsigned long long ticks = command_ticks(pid, &watch, &hot);
-            if (budget > 0 && hot > 0 &&
-                (double)(ticks - (ticks > window_start ? window_start : ticks)) * tick > budget) {
-                kill(hot, SIGKILL);
-                if (c->res->ncpu_kills < SBX_MAX_KILLS)
-                    c->res->cpu_kill_at[c->res->ncpu_kills++] = c->rep.len;
-                window_start = ticks;       /* a fresh budget for what comes next */
-            }
-        }
+        enforce_shared_size(&s, now);
+        enforce_cpu_budget(&s);
         struct pollfd p[3] = {{c->outr, POLLIN, 0}, {c->repr, POLLIN, 0}, {pidfd, POLLIN, 0}};
         int ms = pidfd >= 0 ? (int)(left * 1000) + 1 : 20;
-        if ((budget > 0 || job->window_budget || watch_shared) && ms > 50)
+        if ((cpu_watched(&s) || s.watch_shared) && ms > 50)
             ms = 50;
         if (poll(p, 3, ms > 20 && pidfd < 0 ? 20 : ms) == -1 && errno != EINTR)
             die("poll: %s", strerror(errno));
@@ -857,34 +987,8 @@ static int supervise(pid_t pid, struct collector *c, double t0)
             size_t before = c->rep.len;
             collect(c, &c->repr, true);
             if (c->rep.len != before)
-                last_report = now_seconds();
-            /* Each complete line that came in: the next test's window starts. */
-            char *line_end = before < c->rep.len ? memchr(c->rep.p + before, '\n',
-                                                          c->rep.len - before) : NULL;
-            if (line_end) {
-                pid_t hot;
-                unsigned long long ticks = budget > 0 || job->window_budget
-                                               ? command_ticks(pid, &watch, &hot) : 0;
-                double used = (double)(ticks - (ticks > window_start ? window_start : ticks)) *
-                              tick;
-                int busy = watch.busy_max;
-                window_start = ticks;
-                watch.busy_max = 0;
-                /* The line may have begun before this read. */
-                char *from = memrchr(c->rep.p, '\n', (size_t)(line_end - c->rep.p));
-                from = from ? from + 1 : c->rep.p;
-                for (; line_end && job->window_budget; ) {
-                    char *line = xasprintf("%.*s", (int)(line_end - from), from);
-                    budget = job->window_budget(job->window_ctx, line, used, busy);
-                    free(line);
-                    used = 0;
-                    busy = 0;
-                    from = line_end + 1;
-                    line_end = from < c->rep.p + c->rep.len
-                                   ? memchr(from, '\n', (size_t)(c->rep.p + c->rep.len - from))
-                                   : NULL;
-                }
-            }
+                s.last_report = now_seconds();
+            next_windows(&s, before);
         }
         if (((pidfd >= 0 && p[2].revents) || pidfd < 0) &&
             waitpid(pid, &status, pidfd >= 0 ? 0 : WNOHANG) == pid)
