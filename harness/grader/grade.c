@@ -44,7 +44,7 @@ static void grade_lab(struct lab *lab, const char *scratch, const char *found,
     } else {
         char *work = xasprintf("%s/run", scratch);
         r->state = L_GRADED;
-        run_lab_tests(lab, bindir, work, o, r);
+        run_lab_tests(lab, bindir, work, o, false, r);
         free(work);
     }
     r->seconds = now_seconds() - t0;

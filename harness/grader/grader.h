@@ -248,8 +248,9 @@ struct sbx_result {
                                            the test that was running */
 };
 
-/* Once, before any sbx_run: takes a free sandbox uid, chooses the isolation (ISO_AUTO: bubblewrap
- * if it works here), sizes each of jobs sandboxes' /tmp, hides the tree at root from them. */
+/* Once, before any sbx_run: takes a free sandbox uid, chooses the isolation (ISO_AUTO:
+ * bubblewrap if it works here), sizes the /tmp of each of jobs sandboxes, and hides the tree
+ * at root from them. */
 void sbx_init(int isolation, int jobs, const char *root);
 void sbx_take_uid(void);             /* in a batch worker: a sandbox uid of its own */
 const char *sbx_isolation(void);     /* for reports: "bubblewrap (...)", "plain: ..." */
@@ -264,14 +265,15 @@ void sbx_cleanup_strays(void);       /* kill and reap everything of the sandbox 
 extern volatile int sbx_interrupted; /* SIGINT/SIGTERM seen */
 
 /* ---- Running tests (run.c, calibrate.c) and feedback (feedback.c) ---------------------- */
+/* Runs the lab's tests (bindir/run) into r, scored by the rubric. measuring: the reference
+ * is being calibrated: each test's CPU time goes to lab->cal_*, no budget is enforced. */
 int  run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
-                   const struct config *o, struct lab_result *r);
+                   const struct config *o, bool measuring, struct lab_result *r);
 /* Per-test CPU budgets from the reference's CPU time on this machine (cached in the grader
  * cache); without a reference in the tree, a fixed budget per test. */
 void calibrate_lab(struct lab *lab, const struct config *o);
 double test_cpu_budget(const struct lab *lab, const char *test);
 int    test_report_lines(const struct lab *lab, const char *test);
-extern bool calibrating;            /* run_lab_tests records CPU times instead of limiting */
 void lab_result_not_run(struct lab_result *r, const char *why);
 void lab_result_free(struct lab_result *r);
 const char *status_word(enum tstatus st);

@@ -200,6 +200,7 @@ static char *without_runner_lines(const char *out)
  * again, for its next parameter). While calibrating, it records each test's CPU time. */
 struct window_plan {
     struct lab *lab;
+    bool measuring;             /* calibrating: record each test's CPU time, no budgets */
     const struct strv *order;   /* test names in run order (as `run --list` gives them) */
     const char *only;           /* a run of this test alone */
     char *current;              /* the test of the last line, and how many lines it has had */
@@ -235,7 +236,7 @@ static double next_budget(void *ctx, const char *line, double used, int busy)
     const char *name = obj ? cJSON_GetStringValue(cJSON_GetObjectItem(obj, "test")) : NULL;
     double budget = 0;
 
-    if (calibrating) {
+    if (w->measuring) {
         if (name)
             record_cpu(w->lab, name, used, busy);
     } else if (w->only) {
@@ -266,7 +267,7 @@ static void plan_windows(struct sbx_job *job, struct window_plan *w)
 {
     job->window_budget = next_budget;
     job->window_ctx = w;
-    if (!calibrating)
+    if (!w->measuring)
         job->window_cpu = test_cpu_budget(w->lab, w->only ? w->only :
                                           w->order && w->order->n ? w->order->v[0] : "");
 }
@@ -312,28 +313,38 @@ static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, b
     }
 }
 
-static void run_one(struct lab *lab, const char *run, const char *workroot,
-                    const struct config *o, struct test_result *t, struct lab_result *r)
+/* One lab's test run: its test binary, where it works, the options, the result. */
+struct lab_run {
+    struct lab *lab;
+    const char *run;            /* the test binary */
+    const char *workroot;       /* its work directory and TMPDIR go under here */
+    const struct config *o;
+    bool   measuring;           /* calibrating: CPU times recorded, not limited */
+    struct lab_result *r;
+};
+
+static void run_one(const struct lab_run *x, struct test_result *t)
 {
+    const struct config *o = x->o;
     char *filter = xasprintf("--filter=%s", t->name);
     char *timeout = o->test_timeout > 0 ? xasprintf("--timeout=%g", o->test_timeout) : NULL;
     /* Not -q: it would also silence what the test prints, which a student needs to see. */
-    char *argv[] = {(char *)run, filter, "-j1", "--color=never", timeout, NULL};
+    char *argv[] = {(char *)x->run, filter, "-j1", "--color=never", timeout, NULL};
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
     struct test_space space;
 
-    struct window_plan plan = {.lab = lab, .only = t->name};
+    struct window_plan plan = {.lab = x->lab, .measuring = x->measuring, .only = t->name};
 
     sandbox_limits(&job, o->test_timeout);
     job.report_fd = 3;
     plan_windows(&job, &plan);
-    make_test_space(&job, workroot, &space);
-    bind_binary_dir(&job, run);
+    make_test_space(&job, x->workroot, &space);
+    bind_binary_dir(&job, x->run);
     sbx_run(&job, &res);
     free(plan.current);
-    parse_report(res.report, t, res.timed_out, false, &r->errors);
-    note_cpu_kills(&res, r, t->hidden, o->verbose);
+    parse_report(res.report, t, res.timed_out, false, &x->r->errors);
+    note_cpu_kills(&res, x->r, t->hidden, o->verbose);
     if (!t->seconds)
         t->seconds = res.seconds;
     sanitize_text(res.out);
@@ -341,23 +352,23 @@ static void run_one(struct lab *lab, const char *run, const char *workroot,
     t->output_total = res.out_total;
     t->output_cut = res.out_cut;
     sbx_result_free(&res);
-    free_test_space(workroot, &space);
+    free_test_space(x->workroot, &space);
     strv_free(&job.ro);
     free(filter);
     free(timeout);
 }
 
 /* One run of the whole binary (-j1) gives most verdicts: a test it reported as passed, or
- * as failed, crashed, timed out or stopped while the run went on, keeps that verdict. A test
+ * as failed, crashed or timed out while the run went on, keeps that verdict. A test
  * without a verdict (the runner died or hung), and a failed public test when some test
  * printed something (its output could not be told apart), runs again alone (run_one), with
  * its own limits and output capture. */
-static void run_all(struct lab *lab, const char *run, const char *workroot,
-                    const struct config *o, struct lab_result *r, bool hidden,
-                    const struct strv *order)
+static void run_all(const struct lab_run *x, bool hidden, const struct strv *order)
 {
+    const struct config *o = x->o;
+    struct lab_result *r = x->r;
     char *timeout = o->test_timeout > 0 ? xasprintf("--timeout=%g", o->test_timeout) : NULL;
-    char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
+    char *argv[] = {(char *)x->run, "-j1", "--color=never", timeout, NULL};
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
     struct test_space space;
@@ -367,10 +378,10 @@ static void run_all(struct lab *lab, const char *run, const char *workroot,
     job.out_keep = RUN_ALL_OUTPUT_KEEP;
     job.wall = o->lab_timeout / 2;      /* the rest is for the tests run again alone */
     job.idle = o->test_timeout > 0 ? o->test_timeout + TEST_IDLE_SLACK : TEST_WALL_DEFAULT;
-    struct window_plan plan = {.lab = lab, .order = order};
+    struct window_plan plan = {.lab = x->lab, .measuring = x->measuring, .order = order};
     plan_windows(&job, &plan);
-    make_test_space(&job, workroot, &space);
-    bind_binary_dir(&job, run);
+    make_test_space(&job, x->workroot, &space);
+    bind_binary_dir(&job, x->run);
     sbx_run(&job, &res);
     free(plan.current);
     char *printed = without_runner_lines(res.out);
@@ -398,7 +409,7 @@ static void run_all(struct lab *lab, const char *run, const char *workroot,
     note_cpu_kills(&res, r, hidden, o->verbose);
     free(printed);
     sbx_result_free(&res);
-    free_test_space(workroot, &space);
+    free_test_space(x->workroot, &space);
     strv_free(&job.ro);
     free(timeout);
 }
@@ -474,9 +485,11 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
 }
 
 /* Links and runs the public or the hidden tests. */
-static void run_phase(struct lab *lab, const char *bindir, const char *workroot, bool hidden,
-                      double t0, const struct config *o, struct lab_result *r)
+static void run_phase(struct lab_run *x, const char *bindir, bool hidden, double t0)
 {
+    struct lab *lab = x->lab;
+    struct lab_result *r = x->r;
+    const struct config *o = x->o;
     char *run = xasprintf("%s/run", bindir), *err = NULL;
     struct strv order = {0};
 
@@ -492,8 +505,9 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
         free(run);
         return;
     }
+    x->run = run;
     if (!o->each_test)
-        run_all(lab, run, workroot, o, r, hidden, &order);
+        run_all(x, hidden, &order);
     strv_free(&order);
     for (size_t i = 0; i < r->ntests && !sbx_interrupted; i++) {
         struct test_result *t = &r->tests[i];
@@ -504,7 +518,7 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
                                 "earlier tests", o->lab_timeout);
             continue;
         }
-        run_one(lab, run, workroot, o, t, r);
+        run_one(x, t);
         if (o->verbose)
             fprintf(stderr, "mmgrade: %s %s: %s\n", lab->name, t->name, status_word(t->status));
     }
@@ -513,15 +527,17 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
 }
 
 int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
-                  const struct config *o, struct lab_result *r)
+                  const struct config *o, bool measuring, struct lab_result *r)
 {
     double t0 = now_seconds();
+    struct lab_run x = {.lab = lab, .workroot = workroot, .o = o, .measuring = measuring,
+                        .r = r};
 
     for (size_t i = 0; i < lab->nrows; i++)
         add_test(r, lab->rows[i].test, &lab->rows[i]);
-    run_phase(lab, bindir, workroot, false, t0, o, r);
+    run_phase(&x, bindir, false, t0);
     if (lab->has_hidden && !sbx_interrupted)
-        run_phase(lab, bindir, workroot, true, t0, o, r);
+        run_phase(&x, bindir, true, t0);
     rubric_score(lab, r);
     r->seconds = now_seconds() - t0;
     return 0;
