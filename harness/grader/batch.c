@@ -117,7 +117,7 @@ static int marker_write(const struct entry *e, const char *key, const struct gra
     cJSON_AddStringToObject(root, "fingerprint", e->fingerprint);
     cJSON_AddStringToObject(root, "config", key);
     for (int l = 0; l < g->nlabs; l++) {
-        if (g->labs[l].state != L_SKIPPED)
+        if (lab_graded(g->labs[l].lab))     /* the gradebook's columns (csv_header) */
             cJSON_AddItemToArray(scores, cJSON_CreateNumber(g->labs[l].score));
         for (size_t k = 0; k < g->labs[l].errors.n; k++)
             cJSON_AddItemToArray(errors, cJSON_CreateString(g->labs[l].errors.v[k]));

@@ -378,15 +378,16 @@ static char *grade_csv(const struct grade *g, bool header)
     struct buf b = {0};
     int scores[MAX_LABS], n = 0;
 
+    /* The gradebook's columns: the graded labs, the rule csv_header follows too. */
     if (header) {
         buf_puts(&b, "submission");
         for (int l = 0; l < g->nlabs; l++)
-            if (g->labs[l].state != L_SKIPPED)
+            if (lab_graded(g->labs[l].lab))
                 buf_printf(&b, ",%s", g->labs[l].lab->name);
         buf_puts(&b, ",total\r\n");
     }
     for (int l = 0; l < g->nlabs; l++)
-        if (g->labs[l].state != L_SKIPPED)
+        if (lab_graded(g->labs[l].lab))
             scores[n++] = g->labs[l].score;
     char *row = csv_row(g->name, scores, n, g->score);
     buf_puts(&b, row);
