@@ -1,37 +1,13 @@
 # mmap-labs - one build for the labs, reference solutions, tests, grader, benchmark and
 # handouts. `make help` lists the targets; add V=1 to see every command.
 
-SHELL         := /bin/bash
 .DEFAULT_GOAL := all
-BUILD         := build
-CC            := gcc
-# _GNU_SOURCE: the Linux mmap flags (MAP_ANONYMOUS, MAP_POPULATE, MAP_FIXED_NOREPLACE),
-# memfd_create and copy_file_range are outside plain POSIX.
-CPPFLAGS      := -D_GNU_SOURCE -Ilabs/common
-CFLAGS        := -std=c11 -O2 -g -Wall -Wextra -Werror -MMD -MP
-# The sanitizer build: every test binary runs once more with it in `make test`.
-SANFLAGS      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-TESTLIBS      := -lcriterion -lcjson -lseccomp
-
-ifeq ($(V),1)
-Q :=
-else
-Q := @
-endif
+# Flags, the lab list (labs/*/lab.mk: its student file, API, tools and helpers; mmgrade reads
+# it too), V=1 and the object rule: shared with the kit's Makefile.
+include labs/common/build.mk
 
 # ---- Labs --------------------------------------------------------------------------------
-# Each labs/*/lab.mk names its student file, API, tools and helpers (mmgrade reads it too).
-LABS :=
-include labs/lab*/lab.mk
-
 MMTEST_SRCS := labs/common/mmtest.c labs/common/mmsubject.c labs/common/mmreport.c
-# objs(dir, sources): the object files of sources under an object directory.
-objs = $(patsubst %.c,$(1)/%.o,$(2))
-
-$(BUILD)/obj/%.o: %.c
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(@D)

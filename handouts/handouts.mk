@@ -4,7 +4,8 @@
 #   make dist       build/dist/mmap-labs-student.tar.gz
 # test-handouts and test-dist are part of `make test`.
 
-HANDOUT_NAMES := primer lab1 lab2 lab3 instructor
+# The primer, one page per lab (handouts/labN.md, N from labs/*/lab.mk), the instructor guide.
+HANDOUT_NAMES := primer $(LABS) instructor
 HANDOUTS_OUT  := $(BUILD)/handouts
 HANDOUTS_TEST := $(BUILD)/test-handouts
 HANDOUTS_GEN  := $(BUILD)/handouts/gen

@@ -19,8 +19,10 @@
 #define SHOWN_LINES    40
 #define SHOWN_BYTES    6000
 
-static const char *const CFLAGS[] = {"-std=c11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE",
-                                     "-fdiagnostics-color=never", NULL};
+/* labs/common/flags.mk's MM_CPPFLAGS and MM_GRADE_CFLAGS (grader.mk passes them). */
+#ifndef MM_GRADE_CFLAGS
+#error "build mmgrade with make: grader.mk defines MM_GRADE_CFLAGS from labs/common/flags.mk"
+#endif
 
 /* ---- The harness side ----------------------------------------------------------------- */
 
@@ -86,23 +88,20 @@ static void start_compiler(const char *root, const char *src, const char *obj,
         return;
     /* Relative source names, so that messages name labs/... not this machine. */
     char *tmp = xasprintf("%s.tmp.%d", obj, (int)getpid());
-    char *argv[32];
-    int n = 0;
-    argv[n++] = "gcc";
-    for (int k = 0; CFLAGS[k]; k++)
-        argv[n++] = (char *)CFLAGS[k];
-    argv[n++] = "-Ilabs/common";
-    argv[n++] = xasprintf("-I%s", labdir);     /* as the Makefile: tests include lab headers */
-    argv[n++] = "-c";
-    argv[n++] = (char *)src;
-    argv[n++] = "-o";
-    argv[n++] = tmp;
-    argv[n] = NULL;
+    struct strv argv = {0};
+    strv_add(&argv, "gcc");
+    strv_split(&argv, MM_GRADE_CFLAGS);
+    strv_add(&argv, "-Ilabs/common");
+    strv_addf(&argv, "-I%s", labdir);     /* as the Makefile: tests include lab headers */
+    strv_add(&argv, "-c");
+    strv_add(&argv, src);
+    strv_add(&argv, "-o");
+    strv_add(&argv, tmp);
     pid_t cc = fork();
     if (cc == 0) {
         if (chdir(root) == -1)
             _exit(127);
-        execvp("gcc", argv);
+        execvp("gcc", argv.v);
         _exit(127);
     }
     int status;
@@ -159,9 +158,7 @@ static bool flags_changed(const char *cache)
 
     if (changed != -1)
         return changed;
-    for (int k = 0; CFLAGS[k]; k++)
-        buf_printf(&want, "%s ", CFLAGS[k]);
-    buf_puts(&want, "-Ilabs/common -I<labdir> v2\n");
+    buf_printf(&want, "%s -Ilabs/common -I<labdir> v2\n", MM_GRADE_CFLAGS);
     char *path = xasprintf("%s/flags", cache), *have = read_file(path, 4096, &len);
     changed = !have || strcmp(have, want.p) != 0;
     if (changed && (mkdirs(cache, 0755) == -1 ||
@@ -526,7 +523,7 @@ int student_link_tests(const struct lab *lab, const char *bindir, bool hidden, c
     return ret;
 }
 
-/* Runs gcc CFLAGS -I. args FILE in the sandbox in src, then checks its dependency list
+/* Runs gcc MM_GRADE_CFLAGS -I. args FILE in the sandbox in src, then checks its dependency list
  * (deps.d). what: "preprocessing" or "compiling". On success *warnings (if asked) gets what
  * the compiler printed. Returns 0, or rejects the lab and returns -1. */
 static int compile_step(const struct lab *lab, const char *src, const char *args, rlim_t cpu,
@@ -538,8 +535,7 @@ static int compile_step(const struct lab *lab, const char *src, const char *args
     int ret = -1;
 
     strv_add(&argv, "/usr/bin/gcc");
-    for (int k = 0; CFLAGS[k]; k++)
-        strv_add(&argv, CFLAGS[k]);
+    strv_split(&argv, MM_GRADE_CFLAGS);
     strv_split(&argv, args);
     strv_add(&argv, lab->file);
     unlink(deps);

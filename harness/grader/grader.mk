@@ -3,6 +3,11 @@
 GRADER_SRCS := $(wildcard harness/grader/*.c)
 GRADER_OBJS := $(call objs,$(BUILD)/obj,$(GRADER_SRCS))
 
+# The grader compiles the lab's tests and each submitted file with flags.mk's values.
+$(BUILD)/obj/harness/grader/build.o: labs/common/flags.mk
+$(BUILD)/obj/harness/grader/build.o: CPPFLAGS += \
+    -DMM_GRADE_CFLAGS='"$(MM_CPPFLAGS) $(MM_GRADE_CFLAGS)"'
+
 $(BUILD)/bin/mmgrade: $(GRADER_OBJS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")

@@ -1,4 +1,4 @@
-# hosted.mk - packages for hosted graders: make gradescope [LAB=1|2|3|all]
+# hosted.mk - packages for hosted graders: make gradescope [LAB=N|all]
 # [HIDDEN=after_published|after_due_date|visible] -> build/gradescope/labN/autograder.zip, one
 # per lab without LAB; make autolab [AUTOLAB_LAB=...] -> autograde.tar + autograde-Makefile;
 # GitHub Classroom: github-classroom/classroom.yml. gsresult reads a Gradescope results.json.

@@ -6,7 +6,6 @@ Run: make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T MATCH=regex]; report in
 build/mutation/labN/ (report.md, mutants.tsv)."""
 import argparse
 import concurrent.futures
-import hashlib
 import json
 import os
 import random
@@ -18,66 +17,12 @@ import sys
 import time
 
 sys.dont_write_bytecode = True     # nothing written into the source tree
+import labbuild  # noqa: E402
 import mutate  # noqa: E402
 
-# The grader's compile flags (harness/grader/build.c), without -g: the object is compared.
-CFLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE", "-fno-lto",
-          "-fdiagnostics-color=never"]
-TESTLIBS = ["-lcriterion", "-lcjson", "-lseccomp"]
 
-
-def lab_vars(lab):
-    """labN_VAR := value assignments of labs/*/lab.mk, as a dict VAR -> value."""
-    out = {}
-    for mk in sorted(os.listdir("labs")):
-        path = os.path.join("labs", mk, "lab.mk")
-        if os.path.exists(path):
-            for line in open(path):
-                m = re.match(rf"{lab}_(\w+)\s*:=\s*(.*)", line)
-                if m:
-                    out[m.group(1)] = m.group(2).strip()
-    if "DIR" not in out:
-        sys.exit(f"mutation: no lab named {lab} in labs/*/lab.mk")
-    return out
-
-
-class Lab:
-    """One lab as labs/*/lab.mk describes it: its file, its test objects, how to grade."""
-
-    def __init__(self, lab, build):
-        v = lab_vars(lab)
-        self.name, self.dir, self.file = lab, v["DIR"], v["FILE"]
-        self.ldlibs = v.get("LDLIBS", "").split()
-        self.solution = os.path.join("solutions", os.path.basename(self.dir), self.file)
-        obj = lambda src: os.path.join(build, "obj", os.path.splitext(src)[0] + ".o")
-        tests = sorted(f"{d}/{f}" for d in (f"{self.dir}/tests", f"harness/{lab}/tests")
-                       if os.path.isdir(d) for f in os.listdir(d) if f.endswith(".c"))
-        common = ["labs/common/mmtest.c", "labs/common/mmsubject.c", "labs/common/mmreport.c"]
-        self.test_objs = [obj(f) for f in tests + common]
-        # Programs linked with the student file that the tests start (beside ./run).
-        helpers, tools = v.get("HELPERS", "").split(), v.get("TOOLS", "").split()
-        self.programs = {p: obj(f"{self.dir}/tests/helpers/{p}.c") for p in helpers}
-        self.programs.update({p: obj(f"{self.dir}/{p}.c") for p in tools})
-        missing = [o for o in self.test_objs + list(self.programs.values())
-                   if not os.path.exists(o)]
-        if missing:
-            sys.exit(f"mutation: {missing[0]} is missing: run `make {lab}-tests` first")
-
-    def compile(self, src_dir):
-        """Compiles src_dir/FILE into src_dir/impl.o; returns the object's hash or None."""
-        cmd = ["gcc", *CFLAGS, f"-I{os.path.abspath(self.dir)}",
-               f"-I{os.path.abspath('labs/common')}", "-c", self.file, "-o", "impl.o"]
-        r = subprocess.run(cmd, cwd=src_dir, capture_output=True, timeout=120)
-        if r.returncode != 0:
-            return None
-        return hashlib.sha256(open(os.path.join(src_dir, "impl.o"), "rb").read()).hexdigest()
-
-    def link(self, d):
-        impl = os.path.join(d, "impl.o")
-        for name, objs in [("run", self.test_objs)] + [(p, [o]) for p, o in self.programs.items()]:
-            libs = TESTLIBS + self.ldlibs if name == "run" else self.ldlibs
-            subprocess.run(["gcc", *objs, impl, "-o", os.path.join(d, name), *libs],
-                           check=True, capture_output=True, timeout=300)
+class Lab(labbuild.Lab):
+    """A lab whose tests grade mutants: built as the grader builds it (labbuild.py)."""
 
     def run_tests(self, d, test_timeout, wall, ntests=None):
         """Runs every test against d/impl.o, stopping at the first failure; returns (status,

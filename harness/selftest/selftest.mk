@@ -32,3 +32,11 @@ test-class: deps $(BUILD)/bin/mmgrade $(BUILD)/bin/gsresult
 	$(Q)$(SELFTEST_DIR)/class/check-class
 
 TEST_TARGETS += test-class
+
+# Adding a lab is one folder: a throwaway lab 4 from harness/selftest/newlab/ in a temporary
+# copy of the tree is built, tested, graded and mutated (~1 min).
+test-newlab: deps $(BUILD)/bin/mmgrade $(BUILD)/bin/gsresult \
+		$(call objs,$(BUILD)/obj,$(MMTEST_SRCS)) $(call objs,$(BUILD)/asan,$(MMTEST_SRCS))
+	$(Q)BUILD=$(BUILD) $(SELFTEST_DIR)/check-newlab
+
+TEST_TARGETS += test-newlab

@@ -5,10 +5,11 @@
 #   make clean
 
 CC       := gcc
-# _GNU_SOURCE: Linux mmap flags (MAP_ANONYMOUS, MAP_POPULATE...) are outside plain POSIX.
-CPPFLAGS := -D_GNU_SOURCE -I. -I../common
-CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -Werror -MMD -MP
-SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The flags of the instructors' build (flags.mk says why each one is there).
+include ../common/flags.mk
+CPPFLAGS := $(MM_CPPFLAGS) -I. -I../common
+CFLAGS   := $(MM_CFLAGS) $(MM_DEPFLAGS)
+SANFLAGS := $(MM_SANFLAGS)
 LABNUM   := $(LAB:lab%=%)
 FILE     := $($(LAB)_FILE)
 LDLIBS   := $($(LAB)_LDLIBS)
@@ -39,9 +40,9 @@ build/asan/up/%.o: ../%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c $< -o $@
 
 build/run: $(call obj,,$(TESTS) $(COMMON) $(FILE))
-	$(CC) $^ -o $@ -lcriterion -lcjson -lseccomp $(LDLIBS)
+	$(CC) $^ -o $@ $(MM_TESTLIBS) $(LDLIBS)
 build/asan/run: $(call obj,asan/,$(TESTS) $(COMMON) $(FILE))
-	$(CC) $(SANFLAGS) $^ -o $@ -lcriterion -lcjson -lseccomp $(LDLIBS)
+	$(CC) $(SANFLAGS) $^ -o $@ $(MM_TESTLIBS) $(LDLIBS)
 # Tools (NAME.c here) and test helpers (tests/helpers/NAME.c) are linked with your file.
 build/%: build/%.o build/$(FILE:.c=.o)
 	$(CC) $^ -o $@ $(LDLIBS)
