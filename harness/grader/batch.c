@@ -1,7 +1,7 @@
 /* batch.c - grading a class: one report per submission in --out, a .done marker written
  * after it (input fingerprint + scores) so that a rerun skips what is already graded, up to
- * --jobs submissions at a time (each in its own process and uid slot), gradebook.csv, and a
- * closing summary with a histogram. */
+ * --jobs submissions at a time (each in its own process, which takes its own sandbox uid),
+ * gradebook.csv, a closing summary with a histogram, and the grader errors each worker met. */
 #include "grader.h"
 
 #include <cjson/cJSON.h>
@@ -19,8 +19,8 @@ struct entry {
     bool   done, skipped, failed;
     int    scores[MAX_LABS], nscores, total, max;
     double seconds;
+    struct strv errors;     /* grader errors met while grading it (from its marker) */
     pid_t  pid;
-    int    slot;
 };
 
 /* One submission's name at a level of detail: 0 its name (archive extension dropped), 1 its
@@ -93,85 +93,112 @@ static char *report_stem(const char *key)
     return stem;
 }
 
-static char *config_key(const struct lab *labs, int nlabs)
+static char *config_key(const struct lab *labs, int nlabs, const struct config *o)
 {
     struct buf b = {0};
-    buf_printf(&b, "%s", format_extension(cfg.format));
+    buf_printf(&b, "%s", format_extension(o->format));
     for (int i = 0; i < nlabs; i++)
-        if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
+        if (lab_graded(&labs[i]))
             buf_printf(&b, ",%s", labs[i].name);
-    if (cfg.public_only)
+    if (o->public_only)
         buf_puts(&b, ",public-only");
     return buf_take(&b);
 }
 
-/* Reads a marker; true if it matches the input and configuration and the report exists. */
-static bool read_marker(struct entry *e, const char *key)
+/* The marker of a graded submission: the input's fingerprint, the configuration, the scores
+ * and the grader errors met while grading it (a rerun that skips it reports them again). */
+static int marker_write(const struct entry *e, const char *key, const struct grade *g)
+{
+    cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddArrayToObject(root, "scores");
+    cJSON *errors = cJSON_AddArrayToObject(root, "grader_errors");
+
+    cJSON_AddStringToObject(root, "submission", e->path);
+    cJSON_AddStringToObject(root, "name", e->name);
+    cJSON_AddStringToObject(root, "fingerprint", e->fingerprint);
+    cJSON_AddStringToObject(root, "config", key);
+    for (int l = 0; l < g->nlabs; l++) {
+        if (lab_graded(g->labs[l].lab))     /* the gradebook's columns (csv_header) */
+            cJSON_AddItemToArray(scores, cJSON_CreateNumber(g->labs[l].score));
+        for (size_t k = 0; k < g->labs[l].errors.n; k++)
+            cJSON_AddItemToArray(errors, cJSON_CreateString(g->labs[l].errors.v[k]));
+    }
+    cJSON_AddNumberToObject(root, "total", g->score);
+    cJSON_AddNumberToObject(root, "max", g->max);
+    cJSON_AddNumberToObject(root, "seconds", g->seconds);
+    cJSON_AddBoolToObject(root, "complete", 1);
+    char *text = cJSON_Print(root);
+    int ret = write_file_atomic(e->marker, text, strlen(text));
+    if (ret == -1)
+        warnx_("%s: %s", e->marker, strerror(errno));
+    free(text);
+    cJSON_Delete(root);
+    return ret;
+}
+
+static int json_int(const cJSON *root, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItem(root, name);
+    return cJSON_IsNumber(item) ? item->valueint : 0;
+}
+
+/* Reads e's marker into e: true if it matches the input and configuration and the report
+ * exists. Used to skip what is already graded and to collect what a worker graded. */
+static bool marker_read(struct entry *e, const char *key)
 {
     size_t len;
     char *text = read_file(e->marker, 1 << 16, &len);
     struct stat st;
-    bool ok = false;
 
     if (!text)
         return false;
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root = cJSON_Parse(text), *item;
     free(text);
     const char *fp = cJSON_GetStringValue(cJSON_GetObjectItem(root, "fingerprint"));
     const char *k = cJSON_GetStringValue(cJSON_GetObjectItem(root, "config"));
-    cJSON *scores = cJSON_GetObjectItem(root, "scores"), *s;
-    if (fp && k && strcmp(fp, e->fingerprint) == 0 && strcmp(k, key) == 0 &&
-        stat(e->report, &st) == 0 && cJSON_IsArray(scores)) {
+    cJSON *scores = cJSON_GetObjectItem(root, "scores");
+    bool ok = fp && k && strcmp(fp, e->fingerprint) == 0 && strcmp(k, key) == 0 &&
+              stat(e->report, &st) == 0 && cJSON_IsArray(scores);
+    if (ok) {
         e->nscores = 0;
-        cJSON_ArrayForEach(s, scores)
+        cJSON_ArrayForEach(item, scores)
             if (e->nscores < MAX_LABS)
-                e->scores[e->nscores++] = s->valueint;
-        e->total = cJSON_GetObjectItem(root, "total") ? cJSON_GetObjectItem(root, "total")->valueint : 0;
-        e->max = cJSON_GetObjectItem(root, "max") ? cJSON_GetObjectItem(root, "max")->valueint : 0;
+                e->scores[e->nscores++] = item->valueint;
+        e->total = json_int(root, "total");
+        e->max = json_int(root, "max");
         cJSON *secs = cJSON_GetObjectItem(root, "seconds");
         e->seconds = cJSON_IsNumber(secs) ? secs->valuedouble : 0;
-        ok = true;
+        strv_free(&e->errors);
+        cJSON_ArrayForEach(item, cJSON_GetObjectItem(root, "grader_errors"))
+            if (cJSON_GetStringValue(item))
+                strv_add(&e->errors, cJSON_GetStringValue(item));
     }
     cJSON_Delete(root);
     return ok;
 }
 
 /* In a worker process: grade, write the report, then the marker. Exit status 0 or 1. */
-static int grade_entry(struct entry *e, struct lab *labs, int nlabs, const char *key)
+static int grade_entry(const struct entry *e, struct lab *labs, int nlabs, const char *key,
+                       const struct config *o)
 {
     struct grade g;
 
-    sbx_init(e->slot);
-    if (grade_submission(e->path, labs, nlabs, &g) == -1)
+    sbx_take_uid();
+    if (grade_submission(e->path, labs, nlabs, o, &g) == -1)
         return 1;                           /* interrupted: no report, no marker */
     free(g.name);
     g.name = xstrdup(e->name);              /* the gradebook key, in the report too */
-    if (class_result_save(cfg.out, e->name, e->stem, e->path, key, &g, labs, nlabs) == -1)
+    if (class_result_save(o->out, e->name, e->stem, e->path, key, &g, labs, nlabs) == -1)
         return 1;
-    char *report = report_render(&g, cfg.format, false);
-    if (write_file_atomic(e->report, report, strlen(report)) == -1) {
+    struct report_style style = {o->format, false, o->hidden_visibility};
+    char *report = report_render(&g, &style);
+    int ret = write_file_atomic(e->report, report, strlen(report));
+    if (ret == -1)
         warnx_("%s: %s", e->report, strerror(errno));
-        return 1;
-    }
-    cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddArrayToObject(root, "scores");
-    cJSON_AddStringToObject(root, "submission", e->path);
-    cJSON_AddStringToObject(root, "name", e->name);
-    cJSON_AddStringToObject(root, "fingerprint", e->fingerprint);
-    cJSON_AddStringToObject(root, "config", key);
-    for (int l = 0; l < g.nlabs; l++)
-        if (g.labs[l].state != L_SKIPPED)
-            cJSON_AddItemToArray(scores, cJSON_CreateNumber(g.labs[l].score));
-    cJSON_AddNumberToObject(root, "total", g.score);
-    cJSON_AddNumberToObject(root, "max", g.max);
-    cJSON_AddNumberToObject(root, "seconds", g.seconds);
-    cJSON_AddBoolToObject(root, "complete", 1);
-    char *text = cJSON_Print(root);
-    int ret = write_file_atomic(e->marker, text, strlen(text)) == -1 ? 1 : 0;
-    free(text);
-    cJSON_Delete(root);
+    else
+        ret = marker_write(e, key, &g);
     free(report);
     grade_free(&g);
-    return ret;
+    return ret == -1 ? 1 : 0;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -179,7 +206,7 @@ static int cmp_int(const void *a, const void *b)
     return *(const int *)a - *(const int *)b;
 }
 
-static void summary(struct entry *es, int n)
+static void summary(const struct entry *es, int n, const char *out)
 {
     int *totals = xcalloc((size_t)n, sizeof *totals), count = 0, max = 0, skipped = 0;
     int bins[11] = {0};
@@ -200,7 +227,7 @@ static void summary(struct entry *es, int n)
         printf(" (%d already graded, skipped)", skipped);
     if (count < n)
         printf(", %d not graded", n - count);
-    printf("; reports and gradebook.csv in %s\n", cfg.out);
+    printf("; reports and gradebook.csv in %s\n", out);
     if (count) {
         qsort(totals, (size_t)count, sizeof *totals, cmp_int);
         double median = count % 2 ? totals[count / 2]
@@ -220,7 +247,7 @@ static void summary(struct entry *es, int n)
 }
 
 /* True if line is the gradebook row of one of this run's submissions. */
-static bool row_of_this_run(const char *line, struct entry *es, int n)
+static bool row_of_this_run(const char *line, const struct entry *es, int n)
 {
     for (int i = 0; i < n; i++) {
         char *field = csv_name(es[i].name);
@@ -235,10 +262,11 @@ static bool row_of_this_run(const char *line, struct entry *es, int n)
 
 /* Writes gradebook.csv: the rows of earlier runs into the same --out directory (with the
  * same columns) are kept, so that regrading one student does not drop the others. */
-static void write_gradebook(struct entry *es, int n, struct lab *labs, int nlabs)
+static void write_gradebook(const struct entry *es, int n, const struct lab *labs, int nlabs,
+                            const char *out)
 {
     struct buf b = {0};
-    char *header = csv_header(labs, nlabs), *path = xasprintf("%s/gradebook.csv", cfg.out);
+    char *header = csv_header(labs, nlabs), *path = xasprintf("%s/gradebook.csv", out);
     size_t oldlen;
     char *old = read_file(path, 64 << 20, &oldlen);
 
@@ -273,109 +301,163 @@ static void write_gradebook(struct entry *es, int n, struct lab *labs, int nlabs
     free(b.p);
 }
 
-static void finish(struct entry *e, int status, int k, int n)
+/* One batch run: the submissions, the labs and options they are graded with. */
+struct batch {
+    struct entry *es;
+    int    n, finished, running;
+    struct lab *labs;
+    int    nlabs;
+    char  *key;             /* the configuration a marker must match */
+    const struct config *o;
+};
+
+static void progress_line(const struct batch *b, const struct entry *e, const char *extra)
 {
-    e->failed = status != 0;
-    if (!e->failed) {
-        size_t len;
-        char *text = read_file(e->marker, 1 << 16, &len);
-        cJSON *root = text ? cJSON_Parse(text) : NULL, *s;
-        free(text);
-        e->nscores = 0;
-        cJSON_ArrayForEach(s, cJSON_GetObjectItem(root, "scores"))
-            if (e->nscores < MAX_LABS)
-                e->scores[e->nscores++] = s->valueint;
-        cJSON *t = cJSON_GetObjectItem(root, "total"), *m = cJSON_GetObjectItem(root, "max");
-        cJSON *secs = cJSON_GetObjectItem(root, "seconds");
-        e->total = cJSON_IsNumber(t) ? t->valueint : 0;
-        e->max = cJSON_IsNumber(m) ? m->valueint : 0;
-        e->seconds = cJSON_IsNumber(secs) ? secs->valuedouble : 0;
-        e->done = root != NULL;
-        cJSON_Delete(root);
-    }
-    if (e->done)
-        fprintf(stderr, "[%d/%d] %s: %d/%d (%.1f s)\n", k, n, e->name, e->total, e->max,
-                e->seconds);
-    else
-        fprintf(stderr, "[%d/%d] %s: not graded (%s)\n", k, n, e->name,
-                sbx_interrupted ? "interrupted" : "the grader failed on it");
+    fprintf(stderr, "[%d/%d] %s: %d/%d (%s)", b->finished, b->n, e->name, e->total, e->max,
+            extra);
+    if (e->errors.n)
+        fprintf(stderr, ", %zu grader error(s)", e->errors.n);
+    fputc('\n', stderr);
 }
 
-int batch_run(char **paths, int npaths, struct lab *labs, int nlabs)
+/* Names every submission, its report and marker; marks what an earlier run already graded. */
+static void plan_entries(struct batch *b, char **paths)
 {
-    struct entry *es = xcalloc((size_t)npaths, sizeof *es);
-    char *key = config_key(labs, nlabs);
-    int jobs = cfg.jobs > 0 ? cfg.jobs : 1, running = 0, finished = 0, failures = 0;
-    bool *busy = xcalloc((size_t)jobs, sizeof *busy);
+    const struct config *o = b->o;
 
-    for (int i = 0; i < npaths; i++)
-        es[i].path = paths[i];
-    name_entries(es, npaths);               /* may refuse the command line: before mkdir */
-    if (mkdirs(cfg.out, 0755) == -1)
-        die("%s: cannot create: %s", cfg.out, strerror(errno));
-    for (int i = 0; i < npaths; i++) {
-        struct entry *e = &es[i];
+    for (int i = 0; i < b->n; i++)
+        b->es[i].path = paths[i];
+    name_entries(b->es, b->n);              /* may refuse the command line: before mkdir */
+    if (mkdirs(o->out, 0755) == -1)
+        die("%s: cannot create: %s", o->out, strerror(errno));
+    for (int i = 0; i < b->n; i++) {
+        struct entry *e = &b->es[i];
         e->stem = report_stem(e->name);
-        e->report = xasprintf("%s/%s.%s", cfg.out, e->stem, format_extension(cfg.format));
-        e->marker = xasprintf("%s/%s.done", cfg.out, e->stem);
-        e->fingerprint = submission_fingerprint(paths[i]);
-        if (!cfg.force && read_marker(e, key)) {
+        e->report = xasprintf("%s/%s.%s", o->out, e->stem, format_extension(o->format));
+        e->marker = xasprintf("%s/%s.done", o->out, e->stem);
+        e->fingerprint = submission_fingerprint(e->path);
+        if (!o->force && marker_read(e, b->key)) {
             e->done = e->skipped = true;
-            finished++;
-            fprintf(stderr, "[%d/%d] %s: %d/%d (already graded; --force grades it again)\n",
-                    finished, npaths, e->name, e->total, e->max);
+            b->finished++;
+            progress_line(b, e, "already graded; --force grades it again");
         }
     }
-    for (int next = 0; next < npaths || running > 0; ) {
-        while (running < jobs && next < npaths && !sbx_interrupted) {
-            struct entry *e = &es[next++];
-            if (e->done)
-                continue;
-            for (e->slot = 0; busy[e->slot]; e->slot++)
-                ;
-            busy[e->slot] = true;
-            fflush(NULL);
-            pid_t parent = getpid();
-            e->pid = fork();
-            if (e->pid == -1)
-                die("fork: %s", strerror(errno));
-            if (e->pid == 0) {
-                /* If the batch is killed, its workers stop too (cleanly: SIGTERM). */
-                prctl(PR_SET_PDEATHSIG, SIGTERM);
-                if (getppid() != parent)
-                    _exit(1);
-                _exit(grade_entry(e, labs, nlabs, key));
-            }
-            running++;
+}
+
+static void start_worker(struct batch *b, struct entry *e)
+{
+    pid_t parent = getpid();
+
+    fflush(NULL);
+    e->pid = fork();
+    if (e->pid == -1)
+        die("fork: %s", strerror(errno));
+    if (e->pid == 0) {
+        /* If the batch is killed, its workers stop too (cleanly: SIGTERM). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(1);
+        _exit(grade_entry(e, b->labs, b->nlabs, b->key, b->o));
+    }
+    b->running++;
+}
+
+/* A worker ended: its marker holds the scores and grader errors. */
+static void reap_worker(struct batch *b, pid_t pid, int status)
+{
+    for (int i = 0; i < b->n; i++) {
+        struct entry *e = &b->es[i];
+        if (e->pid != pid || e->done || e->failed)
+            continue;
+        b->running--;
+        b->finished++;
+        e->done = WIFEXITED(status) && WEXITSTATUS(status) == 0 && marker_read(e, b->key);
+        e->failed = !e->done;
+        if (e->done) {
+            char *secs = xasprintf("%.1f s", e->seconds);
+            progress_line(b, e, secs);
+            free(secs);
+        } else {
+            fprintf(stderr, "[%d/%d] %s: not graded (%s)\n", b->finished, b->n, e->name,
+                    sbx_interrupted ? "interrupted" : "the grader failed on it");
         }
-        if (sbx_interrupted && running == 0)
-            break;
-        if (running == 0)
-            break;
+        return;
+    }
+}
+
+/* Up to --jobs workers at a time, one submission each. */
+static void run_workers(struct batch *b)
+{
+    int jobs = b->o->jobs > 0 ? b->o->jobs : 1;
+
+    for (int next = 0; ; ) {
+        while (b->running < jobs && next < b->n && !sbx_interrupted) {
+            struct entry *e = &b->es[next++];
+            if (!e->done)
+                start_worker(b, e);
+        }
+        if (b->running == 0)
+            return;
         int status;
         pid_t pid = wait(&status);
-        if (pid == -1) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (int i = 0; i < npaths; i++)
-            if (es[i].pid == pid && !es[i].done && !es[i].failed) {
-                busy[es[i].slot] = false;
-                running--;
-                finished++;
-                finish(&es[i], WIFEXITED(status) ? WEXITSTATUS(status) : 1, finished, npaths);
-                failures += es[i].failed;
-                break;
-            }
+        if (pid == -1 && errno != EINTR)
+            return;
+        if (pid != -1)
+            reap_worker(b, pid, status);
     }
-    write_gradebook(es, npaths, labs, nlabs);
+}
+
+/* The grader errors the workers met, collected: each submission's, with its messages. */
+static size_t report_grader_errors(const struct batch *b)
+{
+    size_t total = 0;
+    int subs = 0;
+
+    for (int i = 0; i < b->n; i++) {
+        const struct entry *e = &b->es[i];
+        for (size_t k = 0; e->done && k < e->errors.n; k++)
+            fprintf(stderr, "mmgrade: %s: grader error: %s\n", e->name, e->errors.v[k]);
+        total += e->done ? e->errors.n : 0;
+        subs += e->done && e->errors.n;
+    }
+    if (total)
+        fprintf(stderr, "mmgrade: %zu grader error(s) in %d submission(s): the rubric or the "
+                "tests need fixing, not the students' code%s\n", total, subs,
+                b->o->strict ? " (--strict: exit status 1)" : "");
+    return total;
+}
+
+static void entries_free(struct entry *es, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(es[i].name);
+        free(es[i].stem);
+        free(es[i].report);
+        free(es[i].marker);
+        free(es[i].fingerprint);
+        strv_free(&es[i].errors);
+    }
+    free(es);
+}
+
+int batch_run(char **paths, int npaths, struct lab *labs, int nlabs, const struct config *o)
+{
+    struct batch b = {.es = xcalloc((size_t)npaths, sizeof *b.es), .n = npaths, .labs = labs,
+                      .nlabs = nlabs, .key = config_key(labs, nlabs, o), .o = o};
+    int failures = 0;
+
+    plan_entries(&b, paths);
+    run_workers(&b);
+    write_gradebook(b.es, npaths, labs, nlabs, o->out);
     if (!sbx_interrupted)
-        class_report_write(labs, nlabs, key);
-    summary(es, npaths);
+        class_report_write(o->out, labs, nlabs, b.key);
+    summary(b.es, npaths, o->out);
+    for (int i = 0; i < npaths; i++)
+        failures += b.es[i].failed;
+    size_t errors = report_grader_errors(&b);
     if (sbx_interrupted)
         fprintf(stderr, "mmgrade: interrupted; run the same command again to resume\n");
-    free(key);
-    free(busy);
-    return sbx_interrupted || failures ? 1 : 0;
+    free(b.key);
+    entries_free(b.es, npaths);
+    return sbx_interrupted || failures || (o->strict && errors) ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * includes limited to the lab's headers and the system's, no assembler file inclusion, every
  * non-API global made local (objcopy), no load-time code, no calls into the framework. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -32,9 +32,9 @@ static time_t mtime_of(const char *path)
     return stat(path, &st) == 0 ? st.st_mtime : 0;
 }
 
-static time_t newest_header(const char *dir, time_t newest)
+static time_t newest_header(const char *root, const char *dir, time_t newest)
 {
-    char *path = xasprintf("%s/%s", cfg.root, dir);
+    char *path = xasprintf("%s/%s", root, dir);
     DIR *d = opendir(path);
     struct dirent *e;
 
@@ -53,82 +53,104 @@ static time_t newest_header(const char *dir, time_t newest)
     return newest;
 }
 
-static char *cache_path(const char *src)
+static char *cache_path(const char *cache, const char *src)
 {
-    char *obj = xasprintf("%s/%s", cfg.cache, src);
+    char *obj = xasprintf("%s/%s", cache, src);
     obj[strlen(obj) - 1] = 'o';             /* x.c -> x.o */
     return obj;
 }
 
-/* Compiles the stale sources, at most cfg.jobs at a time. Trusted code: no sandbox. */
-static int compile_all(const struct strv *srcs, time_t headers, const char *labdir)
+/* An object older than its source or than the newest header (0: none) is compiled again. */
+static bool is_stale(const char *root, const char *src, const char *obj, time_t headers)
 {
-    int running = 0, failed = 0, max = cfg.jobs > 1 ? cfg.jobs : 2;
+    char *path = xasprintf("%s/%s", root, src);
+    time_t t = mtime_of(obj);
+    bool stale = !t || t < mtime_of(path) || t < headers;
 
-    for (size_t i = 0; i <= srcs->n; i++) {
-        while (running >= max || (i == srcs->n && running > 0)) {
-            int status;
-            if (wait(&status) == -1)
-                break;
-            running--;
-            failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-        }
-        if (i == srcs->n)
-            break;
-        char *src = xasprintf("%s/%s", cfg.root, srcs->v[i]), *obj = cache_path(srcs->v[i]);
-        time_t t = mtime_of(obj);
-        if (t && t >= mtime_of(src) && t >= headers) {
-            free(src);
-            free(obj);
-            continue;
-        }
-        char *dir = xstrdup(obj);
-        *strrchr(dir, '/') = '\0';
-        if (mkdirs(dir, 0755) == -1)
-            die("%s: cannot create: %s", dir, strerror(errno));
-        if (cfg.verbose)
-            fprintf(stderr, "mmgrade: compiling %s\n", srcs->v[i]);
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == -1)
-            die("fork: %s", strerror(errno));
-        if (pid == 0) {
-            /* Relative source names, so that messages name labs/... not this machine. */
-            char *tmp = xasprintf("%s.tmp.%d", obj, (int)getpid());
-            struct strv argv = {0};
-            strv_add(&argv, "gcc");
-            strv_split(&argv, MM_GRADE_CFLAGS);
-            strv_add(&argv, "-Ilabs/common");
-            strv_addf(&argv, "-I%s", labdir);     /* as the Makefile: tests include lab headers */
-            strv_add(&argv, "-c");
-            strv_add(&argv, srcs->v[i]);
-            strv_add(&argv, "-o");
-            strv_add(&argv, tmp);
-            pid_t cc = fork();
-            if (cc == 0) {
-                if (chdir(cfg.root) == -1)
-                    _exit(127);
-                execvp("gcc", argv.v);
-                _exit(127);
-            }
-            int status;
-            if (cc == -1 || waitpid(cc, &status, 0) == -1 || !WIFEXITED(status) ||
-                WEXITSTATUS(status) != 0 || rename(tmp, obj) == -1) {
-                unlink(tmp);
-                _exit(1);
-            }
-            _exit(0);
-        }
-        running++;
-        free(src);
-        free(obj);
-        free(dir);
+    free(path);
+    return stale;
+}
+
+/* Starts compiling root/src into obj (through a temporary, renamed once complete). */
+static void start_compiler(const char *root, const char *src, const char *obj,
+                           const char *labdir)
+{
+    char *dir = xstrdup(obj);
+    *strrchr(dir, '/') = '\0';
+    if (mkdirs(dir, 0755) == -1)
+        die("%s: cannot create: %s", dir, strerror(errno));
+    free(dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == -1)
+        die("fork: %s", strerror(errno));
+    if (pid > 0)
+        return;
+    /* Relative source names, so that messages name labs/... not this machine. */
+    char *tmp = xasprintf("%s.tmp.%d", obj, (int)getpid());
+    struct strv argv = {0};
+    strv_add(&argv, "gcc");
+    strv_split(&argv, MM_GRADE_CFLAGS);
+    strv_add(&argv, "-Ilabs/common");
+    strv_addf(&argv, "-I%s", labdir);     /* as the Makefile: tests include lab headers */
+    strv_add(&argv, "-c");
+    strv_add(&argv, src);
+    strv_add(&argv, "-o");
+    strv_add(&argv, tmp);
+    pid_t cc = fork();
+    if (cc == 0) {
+        if (chdir(root) == -1)
+            _exit(127);
+        execvp("gcc", argv.v);
+        _exit(127);
     }
+    int status;
+    if (cc == -1 || waitpid(cc, &status, 0) == -1 || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0 || rename(tmp, obj) == -1) {
+        unlink(tmp);
+        _exit(1);
+    }
+    _exit(0);
+}
+
+/* Waits for one compiler; 1 if it failed, 0 if not (or none was left). */
+static int reap_compiler(int *running)
+{
+    int status;
+
+    if (wait(&status) == -1) {
+        *running = 0;
+        return 0;
+    }
+    (*running)--;
+    return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
+/* Compiles the stale sources, at most jobs (at least 2) at a time. Trusted code: no sandbox. */
+static int compile_all(const struct lab *lab, const struct strv *srcs, time_t headers,
+                       int jobs, bool verbose)
+{
+    int running = 0, failed = 0, max = jobs > 1 ? jobs : 2;
+
+    for (size_t i = 0; i < srcs->n; i++) {
+        char *obj = cache_path(lab->cache, srcs->v[i]);
+        if (is_stale(lab->root, srcs->v[i], obj, headers)) {
+            while (running >= max)
+                failed += reap_compiler(&running);
+            if (verbose)
+                fprintf(stderr, "mmgrade: compiling %s\n", srcs->v[i]);
+            start_compiler(lab->root, srcs->v[i], obj, lab->dir);
+            running++;
+        }
+        free(obj);
+    }
+    while (running > 0)
+        failed += reap_compiler(&running);
     return failed ? -1 : 0;
 }
 
 /* The cache is keyed by mtimes; a change of the flags below invalidates all of it. */
-static bool flags_changed(void)
+static bool flags_changed(const char *cache)
 {
     static int changed = -1;
     struct buf want = {0};
@@ -137,9 +159,9 @@ static bool flags_changed(void)
     if (changed != -1)
         return changed;
     buf_printf(&want, "%s -Ilabs/common -I<labdir> v2\n", MM_GRADE_CFLAGS);
-    char *path = xasprintf("%s/flags", cfg.cache), *have = read_file(path, 4096, &len);
+    char *path = xasprintf("%s/flags", cache), *have = read_file(path, 4096, &len);
     changed = !have || strcmp(have, want.p) != 0;
-    if (changed && (mkdirs(cfg.cache, 0755) == -1 ||
+    if (changed && (mkdirs(cache, 0755) == -1 ||
                     write_file_atomic(path, want.p, want.len) == -1))
         die("%s: %s", path, strerror(errno));
     free(have);
@@ -148,39 +170,53 @@ static bool flags_changed(void)
     return changed;
 }
 
-int harness_build(struct lab *lab)
+/* Every source of the lab's harness side: tests, the test layer, then tools and helpers,
+ * whose names go to lab->prog_names. */
+static void harness_sources(struct lab *lab, struct strv *srcs)
 {
-    struct strv srcs = {0}, progs = {0};
-    time_t headers = 0;
-
-    headers = flags_changed() ? time(NULL) + 1 : 0;
-    /* Compiled hidden tests: readable to the grader only, never to the sandbox user. */
-    if (chmod(cfg.cache, 0700) == -1)
-        die("%s: chmod: %s", cfg.cache, strerror(errno));
-    headers = newest_header("labs/common", headers);
-    headers = newest_header(lab->dir, headers);
-    char *tdir = xasprintf("%s/tests", lab->dir), *hdir = xasprintf("harness/%s/tests", lab->name);
-    headers = newest_header(tdir, headers);
-    headers = newest_header(hdir, headers);
     for (size_t i = 0; i < lab->tests.n; i++)
-        strv_add(&srcs, lab->tests.v[i]);
-    strv_add(&srcs, "labs/common/mmtest.c");
-    strv_add(&srcs, "labs/common/mmsubject.c");
-    strv_add(&srcs, "labs/common/mmreport.c");
+        strv_add(srcs, lab->tests.v[i]);
+    strv_add(srcs, "labs/common/mmtest.c");
+    strv_add(srcs, "labs/common/mmsubject.c");
+    strv_add(srcs, "labs/common/mmreport.c");
     for (size_t i = 0; i < lab->tools.n; i++) {
-        strv_addf(&progs, "%s/%s.c", lab->dir, lab->tools.v[i]);
+        strv_addf(srcs, "%s/%s.c", lab->dir, lab->tools.v[i]);
         strv_add(&lab->prog_names, lab->tools.v[i]);
     }
     for (size_t i = 0; i < lab->helpers.n; i++) {
-        strv_addf(&progs, "%s/tests/helpers/%s.c", lab->dir, lab->helpers.v[i]);
+        strv_addf(srcs, "%s/tests/helpers/%s.c", lab->dir, lab->helpers.v[i]);
         strv_add(&lab->prog_names, lab->helpers.v[i]);
     }
-    for (size_t i = 0; i < progs.n; i++)
-        strv_add(&srcs, progs.v[i]);
-    int ret = compile_all(&srcs, headers, lab->dir);
+}
+
+/* The newest header the harness objects depend on (later than now if the flags changed). */
+static time_t harness_headers(const struct lab *lab)
+{
+    time_t headers = flags_changed(lab->cache) ? time(NULL) + 1 : 0;
+    char *tdir = xasprintf("%s/tests", lab->dir), *hdir = xasprintf("harness/%s/tests", lab->name);
+
+    headers = newest_header(lab->root, "labs/common", headers);
+    headers = newest_header(lab->root, lab->dir, headers);
+    headers = newest_header(lab->root, tdir, headers);
+    headers = newest_header(lab->root, hdir, headers);
+    free(tdir);
+    free(hdir);
+    return headers;
+}
+
+int harness_build(struct lab *lab, int jobs, bool verbose)
+{
+    struct strv srcs = {0};
+    time_t headers = harness_headers(lab);
+
+    /* Compiled hidden tests: readable to the grader only, never to the sandbox user. */
+    if (chmod(lab->cache, 0700) == -1)
+        die("%s: chmod: %s", lab->cache, strerror(errno));
+    harness_sources(lab, &srcs);
+    int ret = compile_all(lab, &srcs, headers, jobs, verbose);
     size_t nlayer = lab->tests.n + 3;       /* tests, then mmtest, mmsubject, mmreport */
     for (size_t i = 0; ret == 0 && i < srcs.n; i++) {
-        char *obj = cache_path(srcs.v[i]);
+        char *obj = cache_path(lab->cache, srcs.v[i]);
         /* A lab's test utilities (labN_util.c: helpers and every suite's declaration) serve
          * the public and the hidden tests. */
         bool shared = i >= lab->tests.n || has_suffix(srcs.v[i], "_util.c");
@@ -195,9 +231,6 @@ int harness_build(struct lab *lab)
         free(obj);
     }
     strv_free(&srcs);
-    strv_free(&progs);
-    free(tdir);
-    free(hdir);
     return ret;
 }
 
@@ -210,9 +243,10 @@ int harness_build(struct lab *lab)
 static void run_step(char **argv, const char *cwd, rlim_t cpu, double wall,
                      struct sbx_result *res)
 {
-    struct sbx_job job = {.argv = argv, .cwd = cwd, .report_fd = -1, .out_keep = 64 << 10,
-                          .wall = wall, .cpu = cpu, .as = 2ul << 30,
-                          .fsize = 64ul << 20, .nofile = 256, .nproc = 64};
+    struct sbx_job job = {.argv = argv, .cwd = cwd, .report_fd = -1,
+                          .out_keep = BUILD_OUTPUT_KEEP, .wall = wall, .cpu = cpu,
+                          .as = BUILD_AS_BYTES, .fsize = BUILD_FSIZE_BYTES,
+                          .nofile = BUILD_NOFILE, .nproc = BUILD_NPROC};
     for (int attempt = 0; ; attempt++) {
         sbx_run(&job, res);
         if (!res->setup_error)
@@ -368,9 +402,9 @@ static char *check_object(const struct lab *lab, const char *obj)
     return msg;
 }
 
-static int copy_headers(const char *dir, const char *dst)
+static int copy_headers(const char *root, const char *dir, const char *dst)
 {
-    char *path = xasprintf("%s/%s", cfg.root, dir);
+    char *path = xasprintf("%s/%s", root, dir);
     DIR *d = opendir(path);
     struct dirent *e;
     int ret = 0;
@@ -461,7 +495,7 @@ static int link_programs(const struct lab *lab, const char *obj, const char *bin
         int ret = link_program(bin, lab->prog_names.v[p], &objs, &lab->ldlibs, &err);
         strv_free(&objs);
         if (ret == -1) {
-            warnx_("grader error: %s: %s", lab->name, err);
+            grader_error(&r->errors, "%s: %s", lab->name, err);
             reject(r, L_BUILD_FAILED, xasprintf("%s compiled, but the grader could not link "
                    "it with the lab's programs (a grader error, not yours):\n%s", lab->file,
                    err));
@@ -511,9 +545,9 @@ static int compile_step(const struct lab *lab, const char *src, const char *args
         unexplained(what, lab->file, &res);
     if (over_limits(&res)) {
         reject(r, L_REJECTED, xasprintf("Rejected: %s %s did not finish within the limits "
-               "(%u s of CPU time, 2 GiB of memory). Does it #include a device (like /dev/zero) "
+               "(%u s of CPU time, %lu GiB of memory). Does it #include a device (like /dev/zero) "
                "or a huge file? Include only the lab's header and system headers.", what,
-               lab->file, (unsigned)cpu));
+               lab->file, (unsigned)cpu, BUILD_AS_BYTES >> 30));
     } else if (res.status != 0) {
         char *out = shown(res.out);
         reject(r, L_BUILD_FAILED, xasprintf("%s does not compile:\n%s", lab->file, out));
@@ -601,8 +635,8 @@ int student_build(struct lab *lab, const char *labdir, struct lab_result *r, cha
     char *local = xasprintf("%s/student-local.o", bin), *warnings = NULL, *msg;
     int ret = -1;
 
-    if (mkdirs(bin, 0755) == -1 || copy_headers(lab->dir, src) == -1 ||
-        copy_headers("labs/common", src) == -1)
+    if (mkdirs(bin, 0755) == -1 || copy_headers(lab->root, lab->dir, src) == -1 ||
+        copy_headers(lab->root, "labs/common", src) == -1)
         die("%s: cannot prepare the build: %s", labdir, strerror(errno));
     sbx_own(src);
     /* Preprocess first (-MG: a missing header is no error yet, so no line of a file outside

@@ -5,7 +5,7 @@
  * CPU, so the same code gets the same verdict at any load. Cached in the grader cache,
  * keyed by the machine (CPU model, kernel) and the tests and reference used. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-bool calibrating;
 
 double test_cpu_budget(const struct lab *lab, const char *test)
 {
@@ -108,99 +106,111 @@ static bool load_cache(struct lab *lab, const char *path, const char *key)
     return lab->calibrated;
 }
 
-void calibrate_lab(struct lab *lab)
+/* Writes the cache: the key, then a line per test (or "uncalibrated" and why). */
+static void save_cache(const struct lab *lab, const char *path, const char *key,
+                       const struct lab_result *r)
 {
-    char *ref = xasprintf("%s/solutions/%s/%s", cfg.root, strrchr(lab->dir, '/') ?
+    struct buf b = {0};
+
+    buf_puts(&b, key);
+    if (r->score != r->max)
+        buf_printf(&b, "uncalibrated: the reference scored %d/%d\n", r->score, r->max);
+    for (size_t i = 0; r->score == r->max && i < lab->cal_names.n; i++)
+        buf_printf(&b, "%s\t%.3f\t%d\t%d\n", lab->cal_names.v[i], lab->cal_cpu[i],
+                   lab->cal_lines[i], lab->cal_busy[i]);
+    if (mkdirs(lab->cache, 0700) == -1 || write_file_atomic(path, b.p, b.len) == -1)
+        warnx_("%s: %s", path, strerror(errno));
+    free(b.p);
+}
+
+static void forget_times(struct lab *lab)
+{
+    strv_free(&lab->cal_names);
+    free(lab->cal_cpu);
+    free(lab->cal_lines);
+    free(lab->cal_busy);
+    lab->cal_cpu = NULL;
+    lab->cal_lines = NULL;
+    lab->cal_busy = NULL;
+}
+
+/* Builds the reference in scratch and runs its tests, recording each test's CPU time. */
+static void measure(struct lab *lab, const char *ref, const char *scratch,
+                    const struct config *o, struct lab_result *r)
+{
+    char *labdir = xasprintf("%s/%s", scratch, lab->name), *src = xasprintf("%s/src", labdir);
+    char *file = xasprintf("%s/%s", src, lab->file), *work = xasprintf("%s/run", scratch);
+    char *bindir = NULL;
+
+    if (mkdirs(src, 0755) == -1 || copy_file(ref, file, 0644) == -1)
+        die("%s: cannot prepare the calibration: %s", src, strerror(errno));
+    if (o->progress || o->verbose)
+        fprintf(stderr, "mmgrade: %s: measuring the reference's CPU time per test on this "
+                "machine (once)\n", lab->name);
+    if (student_build(lab, labdir, r, &bindir) == -1) {
+        grader_error(&lab->errors, "%s: the reference solution does not build: %s",
+                     lab->name, r->message ? r->message : "?");
+    } else {
+        run_lab_tests(lab, bindir, work, o, true, r);
+    }
+    free(bindir);
+    free(work);
+    free(file);
+    free(src);
+    free(labdir);
+}
+
+/* Measures the reference on this machine and caches what it measured. */
+static void calibrate_here(struct lab *lab, const char *ref, const char *path,
+                           const char *key, const struct config *o)
+{
+    const char *base = getenv("TMPDIR");
+    char *scratch = xasprintf("%s/mmgrade-cal.XXXXXX", base && *base ? base : "/tmp");
+    struct lab_result r = {.lab = lab};
+    double t0 = now_seconds();
+
+    if (!mkdtemp(scratch) || chmod(scratch, 0711) == -1)
+        die("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
+    measure(lab, ref, scratch, o, &r);
+    if (r.tests && r.score != r.max)
+        grader_error(&lab->errors, "%s: the reference solution scored %d/%d while measuring "
+                     "its CPU time; per-test budgets are the fixed %.1f s", lab->name,
+                     r.score, r.max, TEST_CPU_DEFAULT);
+    if (r.tests)
+        save_cache(lab, path, key, &r);
+    lab->calibrated = r.tests && r.score == r.max && lab->cal_names.n;
+    if (lab->calibrated && o->verbose)
+        fprintf(stderr, "mmgrade: %s: calibrated %zu tests in %.1f s\n", lab->name,
+                lab->cal_names.n, now_seconds() - t0);
+    if (!lab->calibrated)
+        forget_times(lab);
+    /* Grader errors of the reference's run (a rubric row naming no test) recur, and are
+     * counted, in every submission graded: not kept here. */
+    lab_result_free(&r);
+    if (!o->keep)
+        remove_tree(scratch);
+    free(scratch);
+}
+
+void calibrate_lab(struct lab *lab, const struct config *o)
+{
+    char *ref = xasprintf("%s/solutions/%s/%s", lab->root, strrchr(lab->dir, '/') ?
                           strrchr(lab->dir, '/') + 1 : lab->dir, lab->file);
-    char *path = xasprintf("%s/%s-%s-cpu.tsv", cfg.cache, lab->name,
+    char *path = xasprintf("%s/%s-%s-cpu.tsv", lab->cache, lab->name,
                            lab->has_hidden ? "all" : "public");
     char *key = calibration_key(lab, ref);
 
     if (access(ref, R_OK) == -1) {
         /* No reference here (a hosted grader's package): the times measured where the
          * package was made, with a margin for a slower machine; else fixed budgets. */
-        char *shipped = xasprintf("%s/harness/grader/cpu/%s-%s-cpu.tsv", cfg.root, lab->name,
+        char *shipped = xasprintf("%s/harness/grader/cpu/%s-%s-cpu.tsv", lab->root, lab->name,
                                   lab->has_hidden ? "all" : "public");
         if (load_cache(lab, shipped, NULL) && lab->calibrated)
             lab->cal_margin = SHIPPED_CPU_MARGIN;
         free(shipped);
-        goto out;
+    } else if (!load_cache(lab, path, key)) {
+        calibrate_here(lab, ref, path, key, o);
     }
-    if (load_cache(lab, path, key))
-        goto out;
-    const char *base = getenv("TMPDIR");
-    char *scratch = xasprintf("%s/mmgrade-cal.XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(scratch) || chmod(scratch, 0711) == -1)
-        die("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
-    char *labdir = xasprintf("%s/%s", scratch, lab->name), *src = xasprintf("%s/src", labdir);
-    char *file = xasprintf("%s/%s", src, lab->file), *work = xasprintf("%s/run", scratch);
-    char *bindir = NULL;
-    struct lab_result r = {.lab = lab};
-    double t0 = now_seconds();
-
-    if (mkdirs(src, 0755) == -1 || copy_file(ref, file, 0644) == -1)
-        die("%s: cannot prepare the calibration: %s", src, strerror(errno));
-    if (cfg.progress || cfg.verbose)
-        fprintf(stderr, "mmgrade: %s: measuring the reference's CPU time per test on this "
-                "machine (once)\n", lab->name);
-    if (student_build(lab, labdir, &r, &bindir) == -1) {
-        warnx_("grader error: %s: the reference solution does not build: %s", lab->name,
-               r.message ? r.message : "?");
-    } else {
-        calibrating = true;
-        run_lab_tests(lab, bindir, work, &r);
-        calibrating = false;
-        if (r.score != r.max) {
-            warnx_("grader error: %s: the reference solution scored %d/%d while measuring "
-                   "its CPU time; per-test budgets are the fixed %.1f s", lab->name, r.score,
-                   r.max, TEST_CPU_DEFAULT);
-            char *text = xasprintf("%suncalibrated: the reference scored %d/%d\n", key,
-                                   r.score, r.max);
-            if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, text, strlen(text)) == -1)
-                warnx_("%s: %s", path, strerror(errno));
-            free(text);
-        } else if (lab->cal_names.n) {
-            struct buf b = {0};
-            buf_puts(&b, key);
-            for (size_t i = 0; i < lab->cal_names.n; i++)
-                buf_printf(&b, "%s\t%.3f\t%d\t%d\n", lab->cal_names.v[i], lab->cal_cpu[i],
-                           lab->cal_lines[i], lab->cal_busy[i]);
-            if (mkdirs(cfg.cache, 0700) == -1 || write_file_atomic(path, b.p, b.len) == -1)
-                warnx_("%s: %s", path, strerror(errno));
-            free(b.p);
-            lab->calibrated = true;
-            if (cfg.verbose)
-                fprintf(stderr, "mmgrade: %s: calibrated %zu tests in %.1f s\n", lab->name,
-                        lab->cal_names.n, now_seconds() - t0);
-        }
-    }
-    if (!lab->calibrated) {
-        strv_free(&lab->cal_names);
-        free(lab->cal_cpu);
-        free(lab->cal_lines);
-        free(lab->cal_busy);
-        lab->cal_cpu = NULL;
-        lab->cal_lines = NULL;
-        lab->cal_busy = NULL;
-    }
-    for (size_t i = 0; i < r.ntests; i++) {
-        free(r.tests[i].name);
-        free(r.tests[i].signal);
-        strv_free(&r.tests[i].messages);
-        free(r.tests[i].output);
-        free(r.tests[i].note);
-    }
-    free(r.tests);
-    free(r.message);
-    if (!cfg.keep)
-        remove_tree(scratch);
-    free(bindir);
-    free(work);
-    free(file);
-    free(src);
-    free(labdir);
-    free(scratch);
-out:
     free(key);
     free(path);
     free(ref);

@@ -15,9 +15,9 @@ static void csv_put(struct buf *b, const char *s, bool last)
     free(f);
 }
 
-static void write_csv(const char *file, struct buf *b)
+static void write_csv(const struct class_view *v, const char *file, struct buf *b)
 {
-    char *dir = xasprintf("%s/class", cfg.out), *path = xasprintf("%s/%s", dir, file);
+    char *dir = xasprintf("%s/class", v->dir), *path = xasprintf("%s/%s", dir, file);
     if (mkdirs(dir, 0755) == -1 || write_file_atomic(path, b->p ? b->p : "", b->len) == -1)
         warnx_("%s: %s", path, strerror(errno));
     free(dir);
@@ -36,7 +36,7 @@ static void csv_summary(const struct class_view *v)
         buf_printf(&b, "%s,%d,%d,%d,%.1f,%.1f,%d,%d\n", ls->lab->name, ls->subs, ls->graded,
                    ls->max_points, ls->mean, ls->median, ls->min, ls->max);
     }
-    write_csv("summary.csv", &b);
+    write_csv(v, "summary.csv", &b);
 }
 
 static void csv_distribution(const struct class_view *v)
@@ -51,7 +51,7 @@ static void csv_distribution(const struct class_view *v)
             else
                 buf_printf(&b, "%s,%d-%d,%d\n", v->labs[i].lab->name, k * 10, k * 10 + 9,
                            v->labs[i].bins[k]);
-    write_csv("distribution.csv", &b);
+    write_csv(v, "distribution.csv", &b);
 }
 
 static void csv_tests(const struct class_view *v)
@@ -59,21 +59,21 @@ static void csv_tests(const struct class_view *v)
     struct buf b = {0};
 
     buf_puts(&b, "lab,test,points,visibility,ran,passed,pass_rate,failed,crashed,timeout,"
-                 "stopped,noreport,notrun,section,hint\n");
+                 "noreport,notrun,section,hint\n");
     for (int i = 0; i < v->nlabs; i++)
         for (size_t k = 0; k < v->labs[i].ntests; k++) {
             const struct test_stat *t = &v->labs[i].tests[k];
             const int *st = t->by_status;
             buf_printf(&b, "%s,", v->labs[i].lab->name);
             csv_put(&b, t->name, false);
-            buf_printf(&b, "%d,%s,%d,%d,%.1f,%d,%d,%d,%d,%d,%d,", t->row ? t->row->points : 0,
+            buf_printf(&b, "%d,%s,%d,%d,%.1f,%d,%d,%d,%d,%d,", t->row ? t->row->points : 0,
                        !t->row ? "not in rubric" : t->row->hidden ? "hidden" : "public", t->ran,
                        t->passed, test_pass_rate(t), st[T_FAILED], st[T_CRASHED],
-                       st[T_TIMEOUT], st[T_STOPPED], st[T_NOREPORT], st[T_NOTRUN]);
+                       st[T_TIMEOUT], st[T_NOREPORT], st[T_NOTRUN]);
             csv_put(&b, t->row ? t->row->section : "", false);
             csv_put(&b, t->row ? t->row->hint : "", true);
         }
-    write_csv("tests.csv", &b);
+    write_csv(v, "tests.csv", &b);
 }
 
 static void csv_failures(const struct class_view *v)
@@ -89,7 +89,7 @@ static void csv_failures(const struct class_view *v)
             csv_put(&b, f->detail, false);
             buf_printf(&b, "%d,%d\n", f->subs, f->tests);
         }
-    write_csv("failures.csv", &b);
+    write_csv(v, "failures.csv", &b);
 }
 
 static void csv_together(const struct class_view *v)
@@ -105,7 +105,7 @@ static void csv_together(const struct class_view *v)
             csv_put(&b, t->b, false);
             buf_printf(&b, "%d,%d,%d,%.2f\n", t->both, t->fa, t->fb, t->jaccard);
         }
-    write_csv("together.csv", &b);
+    write_csv(v, "together.csv", &b);
 }
 
 static void csv_slowest(const struct class_view *v)
@@ -119,7 +119,7 @@ static void csv_slowest(const struct class_view *v)
         csv_put(&b, s->name, false);
         buf_printf(&b, "%.1f,%d,%d\n", s->seconds, s->score, s->max);
     }
-    write_csv("slowest.csv", &b);
+    write_csv(v, "slowest.csv", &b);
 }
 
 static void csv_similarity(const struct class_view *v)
@@ -140,7 +140,7 @@ static void csv_similarity(const struct class_view *v)
                        p->nruns);
         }
     }
-    write_csv("similarity.csv", &b);
+    write_csv(v, "similarity.csv", &b);
 }
 
 void class_csvs_write(const struct class_view *v)

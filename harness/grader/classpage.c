@@ -85,7 +85,7 @@ static void section_failures(struct buf *b, const struct lab_stat *ls)
 {
     buf_printf(b, "<h3 id=\"%s-failures\">Failure classes</h3>\n", ls->lab->name);
     if (!ls->nfails) {
-        buf_puts(b, "<p>No test timed out, crashed or stopped early, and every file was there "
+        buf_puts(b, "<p>No test timed out or crashed, and every file was there "
                     "and compiled.</p>\n");
         return;
     }
@@ -338,7 +338,7 @@ void class_page_write(const struct class_view *v)
         section_lab(&b, &ls[i]);
     section_slowest(&b, v);
     buf_puts(&b, "</body>\n</html>\n");
-    char *path = xasprintf("%s/class.html", cfg.out);
+    char *path = xasprintf("%s/class.html", v->dir);
     if (write_file_atomic(path, b.p, b.len) == -1)
         warnx_("%s: %s", path, strerror(errno));
     free(path);

@@ -10,7 +10,7 @@
 static void lab_similarity(struct lab_stat *ls, const struct cr_sub *subs, size_t n)
 {
     const char **names = xcalloc(n + 1, sizeof *names), **texts = xcalloc(n + 1, sizeof *texts);
-    char *starter = xasprintf("%s/%s/%s", cfg.root, ls->lab->dir, ls->lab->file);
+    char *starter = xasprintf("%s/%s/%s", ls->lab->root, ls->lab->dir, ls->lab->file);
     size_t k = 0;
 
     for (size_t s = 0; s < n; s++) {
@@ -37,16 +37,16 @@ static int slower_first(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-void class_report_write(struct lab *labs, int nlabs, const char *key)
+void class_report_write(const char *dir, struct lab *labs, int nlabs, const char *key)
 {
     struct cr_sub *subs;
     int stale, nls = 0;
-    size_t n = class_results_load(cfg.out, key, &subs, &stale);
+    size_t n = class_results_load(dir, key, &subs, &stale);
     struct lab_stat *ls = xcalloc((size_t)nlabs + 1, sizeof *ls);
     size_t *order = xcalloc(n + 1, sizeof *order);
 
     for (int i = 0; i < nlabs; i++) {
-        if (!cfg.lab_selected[labs[i].num] || labs[i].skip)
+        if (!lab_graded(&labs[i]))
             continue;
         struct lab_stat *l = &ls[nls++];
         l->lab = &labs[i];
@@ -64,12 +64,12 @@ void class_report_write(struct lab *labs, int nlabs, const char *key)
                                : (subs[order[n / 2 - 1]].seconds + subs[order[n / 2]].seconds) / 2)
                       : 0;
     size_t nslow = n < SLOWEST_MAX ? n : SLOWEST_MAX;
-    struct class_view v = {.labs = ls, .nlabs = nls, .subs = subs, .n = n, .slow = order,
+    struct class_view v = {.dir = dir, .labs = ls, .nlabs = nls, .subs = subs, .n = n, .slow = order,
                            .nslow = nslow, .median_seconds = median, .stale = stale,
-                           .unrecorded = class_markers_count(cfg.out) - (int)n - stale};
+                           .unrecorded = class_markers_count(dir) - (int)n - stale};
     class_csvs_write(&v);
     class_page_write(&v);
-    fprintf(stderr, "mmgrade: class report of %zu submission(s): %s/class.html\n", n, cfg.out);
+    fprintf(stderr, "mmgrade: class report of %zu submission(s): %s/class.html\n", n, dir);
     for (int i = 0; i < nls; i++) {
         free(ls[i].tests);
         free(ls[i].figure);

@@ -136,6 +136,7 @@ struct lab_stat {
 
 /* The whole report: per lab, then the submissions slowest first. */
 struct class_view {
+    const char *dir;        /* the batch's --out directory: class.html and class/ go there */
     struct lab_stat *labs;
     int    nlabs;
     const struct cr_sub *subs;

@@ -14,7 +14,7 @@
 
 static const char *const tstatus_keys[] = {
     [T_PASSED] = "passed", [T_FAILED] = "failed", [T_CRASHED] = "crashed",
-    [T_TIMEOUT] = "timeout", [T_STOPPED] = "stopped", [T_NOREPORT] = "noreport",
+    [T_TIMEOUT] = "timeout", [T_NOREPORT] = "noreport",
     [T_NOTRUN] = "notrun"};
 static const char *const labstate_keys[] = {
     [L_GRADED] = "graded", [L_MISSING] = "missing", [L_REJECTED] = "rejected",

@@ -1,6 +1,6 @@
 /* classstats.c - the class report's numbers for one lab, from the per-submission results:
  * the score distribution, every test's pass rate (sorted worst first), the failure classes
- * (missing, rejected, uncompiled, timed out, crashed by signal, stopped early) and the pairs
+ * (missing, rejected, uncompiled, timed out, crashed by signal, never reported) and the pairs
  * of tests the same submissions fail. */
 #include "classreport.h"
 
@@ -49,8 +49,7 @@ static void classify(struct lab_stat *ls, const struct cr_lab *l)
         {L_MISSING, "file missing"}, {L_REJECTED, "rejected before building"},
         {L_BUILD_FAILED, "did not compile or link"}};
     static const struct { enum tstatus st; const char *label; } kinds[] = {
-        {T_TIMEOUT, "timed out"}, {T_STOPPED, "stopped early (exit in the code)"},
-        {T_NOREPORT, "never reported (runner killed)"}};
+        {T_TIMEOUT, "timed out"}, {T_NOREPORT, "never reported (runner killed)"}};
 
     for (size_t k = 0; k < sizeof states / sizeof states[0]; k++)
         if (l->state == states[k].st)

@@ -1,6 +1,7 @@
 /* feedback.c - words and hints a student can act on: what each verdict means, and for each
  * signal the likely mistake behind it. */
 #include "grader.h"
+#include "grader-config.h"
 
 #include <string.h>
 
@@ -11,7 +12,6 @@ const char *status_word(enum tstatus st)
     case T_FAILED:   return "FAIL";
     case T_CRASHED:  return "CRASH";
     case T_TIMEOUT:  return "TIMEOUT";
-    case T_STOPPED:  return "STOPPED";
     case T_NOREPORT: return "NO REPORT";
     case T_NOTRUN:   return "NOT RUN";
     }
@@ -33,16 +33,22 @@ static const struct { const char *sig, *hint; } hints[] = {
     {"SIGKILL", "SIGKILL: the test was killed: out of memory, the grader's time limit, or "
                 "your code killed it (kill(0, ...), kill(getppid(), ...))."},
     {"SIGXCPU", "SIGXCPU: the CPU time limit was exceeded: an endless loop?"},
-    {"SIGXFSZ", "SIGXFSZ: a file grew beyond the grader's file size limit (256 MiB): a "
-                "wrong length passed to ftruncate or write?"},
     {"SIGPIPE", "SIGPIPE: a write to a pipe nobody reads any more (or far too much output)."},
     {"SIGTERM", "SIGTERM: the test was terminated."},
 };
 
 const char *signal_hint(const char *sig)
 {
+    static char xfsz[160];
+
     if (!sig)
         return NULL;
+    if (strcmp(sig, "SIGXFSZ") == 0) {
+        snprintf(xfsz, sizeof xfsz, "SIGXFSZ: a file grew beyond the grader's file size limit "
+                 "(%lu MiB): a wrong length passed to ftruncate or write?",
+                 TEST_FSIZE_BYTES >> 20);
+        return xfsz;
+    }
     for (size_t i = 0; i < sizeof hints / sizeof *hints; i++)
         if (strcmp(sig, hints[i].sig) == 0)
             return hints[i].hint;

@@ -22,7 +22,7 @@ static char *make_scratch(void)
 }
 
 static void grade_lab(struct lab *lab, const char *scratch, const char *found,
-                      struct lab_result *r)
+                      const struct config *o, struct lab_result *r)
 {
     char *labdir = xasprintf("%s/%s", scratch, lab->name), *bindir = NULL;
     double t0 = now_seconds();
@@ -44,7 +44,7 @@ static void grade_lab(struct lab *lab, const char *scratch, const char *found,
     } else {
         char *work = xasprintf("%s/run", scratch);
         r->state = L_GRADED;
-        run_lab_tests(lab, bindir, work, r);
+        run_lab_tests(lab, bindir, work, o, false, r);
         free(work);
     }
     r->seconds = now_seconds() - t0;
@@ -85,7 +85,8 @@ static void make_printable(struct grade *g)
     }
 }
 
-int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade *g)
+int grade_submission(const char *path, struct lab *labs, int nlabs, const struct config *o,
+                     struct grade *g)
 {
     char *found[MAX_LABS];
     double t0 = now_seconds();
@@ -98,7 +99,7 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
     submission_collect(path, scratch, labs, nlabs, found, g);
     for (int i = 0; i < nlabs && !sbx_interrupted; i++) {
         struct lab_result *r = &g->labs[g->nlabs];
-        if (!cfg.lab_selected[labs[i].num])
+        if (!labs[i].selected)
             continue;
         memset(r, 0, sizeof *r);
         r->lab = &labs[i];
@@ -109,15 +110,16 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
             continue;
         }
         r->source = found[i] ? xstrdup(found[i]) : NULL;
-        grade_lab(&labs[i], scratch, found[i], r);
-        if (cfg.verbose || (cfg.progress && !cfg.out))
+        grade_lab(&labs[i], scratch, found[i], o, r);
+        if (o->verbose || (o->progress && !o->out))
             fprintf(stderr, "mmgrade: %s: %s: %d/%d in %.1f s\n", g->name, labs[i].name,
                     r->score, r->max, r->seconds);
         g->score += r->score;
         g->max += r->max;
-        free(found[i]);
     }
-    if (cfg.keep)
+    for (int i = 0; i < nlabs; i++)
+        free(found[i]);                 /* all of them: an interruption skips labs */
+    if (o->keep)
         fprintf(stderr, "mmgrade: kept the scratch directory %s\n", scratch);
     else if (remove_tree(scratch) == -1)
         warnx_("%s: could not remove the scratch directory: %s", scratch, strerror(errno));
@@ -127,22 +129,19 @@ int grade_submission(const char *path, struct lab *labs, int nlabs, struct grade
     return sbx_interrupted ? -1 : 0;
 }
 
+size_t grade_error_count(const struct grade *g)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < g->nlabs; i++)
+        n += g->labs[i].errors.n;
+    return n;
+}
+
 void grade_free(struct grade *g)
 {
-    for (int i = 0; i < g->nlabs; i++) {
-        struct lab_result *r = &g->labs[i];
-        for (size_t k = 0; k < r->ntests; k++) {
-            struct test_result *t = &r->tests[k];
-            free(t->name);
-            free(t->signal);
-            strv_free(&t->messages);
-            free(t->output);
-            free(t->note);
-        }
-        free(r->tests);
-        free(r->source);
-        free(r->message);
-    }
+    for (int i = 0; i < g->nlabs; i++)
+        lab_result_free(&g->labs[i]);
     free(g->path);
     free(g->name);
     strv_free(&g->notes);

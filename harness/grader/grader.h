@@ -1,7 +1,7 @@
 /* grader.h - the types every part of mmgrade shares: labs (from lab.mk), rubric rows, test
  * and lab results, the sandbox interface and the report formats. One concept per .c file:
- * main (CLI), lab, rubric, submission, build, elfcheck, sandbox, run, feedback, report,
- * batch, util. */
+ * main (CLI), lab, rubric, submission, build, elfcheck, preflight, sandbox, run, calibrate,
+ * grade, feedback, report, batch, class*, util. Limits and timeouts: grader-config.h. */
 #ifndef GRADER_H
 #define GRADER_H
 
@@ -35,7 +35,10 @@ char  *xstrdup(const char *s);
 char  *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void   die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void   warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-extern int grader_errors;                   /* warnx_ messages starting "grader error" */
+/* A grader error (the grader's fault, never the student's): printed on stderr now and kept
+ * in errors, whose owner (a lab's setup, a lab's result) reports it; --strict makes it exit 1. */
+void   grader_error(struct strv *errors, const char *fmt, ...)
+       __attribute__((format(printf, 2, 3)));
 double now_seconds(void);                   /* CLOCK_MONOTONIC */
 char  *read_file(const char *path, size_t max, size_t *len);  /* NULL + errno on error */
 int    write_file_atomic(const char *path, const char *data, size_t len);
@@ -49,7 +52,7 @@ char  *name_key(const char *raw);           /* a name as printable UTF-8, inject
 bool   color_wanted(int fd);                /* a terminal, NO_COLOR unset, TERM not dumb */
 bool   has_suffix(const char *s, const char *suffix);
 
-/* ---- Configuration (main.c) ----------------------------------------------------------- */
+/* ---- Options (main.c parses them and passes them on: no module reads a global) --------- */
 enum format { FMT_TEXT, FMT_GRADESCOPE, FMT_AUTOLAB, FMT_JUNIT, FMT_CSV };
 
 struct config {
@@ -68,7 +71,6 @@ struct config {
     int    isolation;       /* ISO_AUTO, ISO_BWRAP, ISO_PLAIN */
     int    verbose;
 };
-extern struct config cfg;
 
 /* ---- Labs and rubric (lab.c, rubric.c) ------------------------------------------------ */
 struct rubric_row {
@@ -82,6 +84,9 @@ struct rubric_row {
 struct lab {
     int    num;
     char   name[8];         /* "lab1" */
+    const char *root;       /* the tree it was loaded from: the paths below are relative to it */
+    const char *cache;      /* the tree's compiled harness objects (build/grader-cache) */
+    bool   selected;        /* asked for by --lab */
     char  *dir;             /* labs/lab1-fileio, relative to the root */
     char  *file, *header;   /* mapfile.c, mapfile.h */
     struct strv api, tools, helpers, ldlibs;
@@ -92,6 +97,7 @@ struct lab {
     size_t nrows;
     int    max_points;
     char  *skip;            /* non-NULL: why the lab is not graded */
+    struct strv errors;     /* grader errors of its setup (rubric, calibration) */
     /* compiled harness side (build.c) */
     struct strv public_objs, hidden_objs;  /* each test binary's objects: its tests, the
                                                lab's test utilities, the test layer */
@@ -105,12 +111,22 @@ struct lab {
     bool   calibrated;
 };
 
-int  labs_load(struct lab *labs, int max);           /* returns the number of labs found */
+/* Loads every lab of the tree at root (private tests too unless public_only); returns how
+ * many it found. None is selected yet. */
+int  labs_load(const char *root, const char *cache, bool public_only, struct lab *labs, int max);
+/* Selected and gradable: what this run grades. */
+static inline bool lab_graded(const struct lab *lab) { return lab->selected && !lab->skip; }
 int  rubric_load(struct lab *lab);                   /* 0 or -1 (message printed) */
 const struct rubric_row *rubric_find(const struct lab *lab, const char *test);
+struct lab_result;
+/* The rubric turns verdicts into points: each test its row's points if it passed, else 0
+ * (a test without a row is worth 0); r's score out of the lab's maximum. */
+void rubric_score(const struct lab *lab, struct lab_result *r);
 
 /* ---- Results --------------------------------------------------------------------------- */
-enum tstatus { T_PASSED, T_FAILED, T_CRASHED, T_TIMEOUT, T_STOPPED, T_NOREPORT, T_NOTRUN };
+/* A test that ends early (exit in the student's code) is failed, with the test layer's
+ * message saying so: no verdict of its own. */
+enum tstatus { T_PASSED, T_FAILED, T_CRASHED, T_TIMEOUT, T_NOREPORT, T_NOTRUN };
 
 struct test_result {
     char  *name;            /* suite/name */
@@ -140,6 +156,7 @@ struct lab_result {
     size_t ntests;
     int    score, max;
     double seconds;
+    struct strv errors;     /* grader errors while grading it: each message */
 };
 
 struct grade {
@@ -155,16 +172,17 @@ struct grade {
 };
 
 /* ---- Submission (submission.c) --------------------------------------------------------- */
-/* Finds the student files of the selected labs in path (directory or archive), copies each
- * into scratch/<lab>/src. found[i] is the path inside the submission or NULL. Returns 0, or
- * -1 when the grader itself failed. Messages for the student go to g->notes. */
-int  submission_collect(const char *path, const char *scratch, struct lab *labs, int nlabs,
+/* Finds the student files of the graded labs in path (directory or archive), copies each
+ * into scratch/<lab>/src. found[i] is the path inside the submission or NULL. Messages for
+ * the student go to g->notes; the grader's own failures exit (die). */
+void submission_collect(const char *path, const char *scratch, struct lab *labs, int nlabs,
                         char **found, struct grade *g);
 char *submission_fingerprint(const char *path);
 char *submission_name(const char *path);
 
 /* ---- Build (build.c, elfcheck.c) ------------------------------------------------------- */
-int  harness_build(struct lab *lab);                 /* compile (or reuse) the harness side */
+/* Compiles (or reuses) the harness side, jobs compilers at a time; 0 or -1. */
+int  harness_build(struct lab *lab, int jobs, bool verbose);
 /* Compiles, checks and links the student file of lab in scratch/<lab>; on success
  * *bindir is the directory holding run, tools and helpers. Returns 0, or sets
  * r->state and r->message and returns -1. */
@@ -230,8 +248,15 @@ struct sbx_result {
                                            the test that was running */
 };
 
-void sbx_init(int slot);            /* takes a free sandbox uid; probes bubblewrap once */
-const char *sbx_isolation(void);     /* "bubblewrap (...)" or "rlimits + process group" */
+/* Once, before any sbx_run: takes a free sandbox uid, chooses the isolation (ISO_AUTO:
+ * bubblewrap if it works here), sizes the /tmp of each of jobs sandboxes, and hides the tree
+ * at root from them. */
+void sbx_init(int isolation, int jobs, const char *root);
+void sbx_take_uid(void);             /* in a batch worker: a sandbox uid of its own */
+const char *sbx_isolation(void);     /* for reports: "bubblewrap (...)", "plain: ..." */
+/* True if a command run without .cwd works in a private home of its own (bubblewrap: a
+ * directory on the sandbox's own /tmp); false if it needs a host directory as .cwd. */
+bool sbx_private_home(void);
 uid_t sbx_uid(void);                 /* uid the sandboxed commands run as */
 int  sbx_own(const char *path);      /* chown a scratch dir to the sandbox uid */
 int  sbx_run(const struct sbx_job *job, struct sbx_result *res);
@@ -240,23 +265,32 @@ void sbx_cleanup_strays(void);       /* kill and reap everything of the sandbox 
 extern volatile int sbx_interrupted; /* SIGINT/SIGTERM seen */
 
 /* ---- Running tests (run.c, calibrate.c) and feedback (feedback.c) ---------------------- */
+/* Runs the lab's tests (bindir/run) into r, scored by the rubric. measuring: the reference
+ * is being calibrated: each test's CPU time goes to lab->cal_*, no budget is enforced. */
 int  run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
-                   struct lab_result *r);
+                   const struct config *o, bool measuring, struct lab_result *r);
 /* Per-test CPU budgets from the reference's CPU time on this machine (cached in the grader
  * cache); without a reference in the tree, a fixed budget per test. */
-void calibrate_lab(struct lab *lab);
+void calibrate_lab(struct lab *lab, const struct config *o);
 double test_cpu_budget(const struct lab *lab, const char *test);
 int    test_report_lines(const struct lab *lab, const char *test);
-extern bool calibrating;            /* run_lab_tests records CPU times instead of limiting */
-void lab_result_score(struct lab_result *r);
 void lab_result_not_run(struct lab_result *r, const char *why);
+void lab_result_free(struct lab_result *r);
 const char *status_word(enum tstatus st);
 const char *signal_hint(const char *sig);
 
 /* ---- Grading one submission and reporting (grade.c, report.c) -------------------------- */
-int  grade_submission(const char *path, struct lab *labs, int nlabs, struct grade *g);
+int  grade_submission(const char *path, struct lab *labs, int nlabs, const struct config *o,
+                      struct grade *g);
 void grade_free(struct grade *g);
-char *report_render(const struct grade *g, enum format fmt, bool color);
+size_t grade_error_count(const struct grade *g);   /* grader errors of all its labs */
+/* How a report is written: its format, colour (text), when Gradescope shows hidden tests. */
+struct report_style {
+    enum format format;
+    bool   color;
+    const char *hidden_visibility;
+};
+char *report_render(const struct grade *g, const struct report_style *style);
 char *csv_header(const struct lab *labs, int nlabs);
 char *csv_row(const char *name, const int *scores, int nlabs, int total);
 char *csv_name(const char *name);       /* the name as a CSV field */
@@ -268,13 +302,15 @@ const char *format_extension(enum format fmt);
 void preflight_sandbox(void);
 
 /* ---- Batch (batch.c) ------------------------------------------------------------------ */
-int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs);
+/* Grades each path in its own worker; 1 if one failed, was interrupted, or (o->strict) met a
+ * grader error; else 0. */
+int  batch_run(char **paths, int npaths, struct lab *labs, int nlabs, const struct config *o);
 
 /* ---- Class report (classresult.c, classreport.c, similarity.c, classfigure.c) ---------- */
 /* Batch mode keeps DIR/class-data/: each result and a copy of the graded files (0 or -1); after
  * each run rewrites DIR/class.html and its CSVs from every result of configuration key. */
 int  class_result_save(const char *dir, const char *name, const char *stem, const char *path,
                        const char *key, const struct grade *g, struct lab *labs, int nlabs);
-void class_report_write(struct lab *labs, int nlabs, const char *key);
+void class_report_write(const char *dir, struct lab *labs, int nlabs, const char *key);
 
 #endif /* GRADER_H */

@@ -16,9 +16,9 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Adds the *.c files of root/dir (sorted) to sv as paths relative to the root. */
-static void add_sources(struct strv *sv, const char *dir)
+static void add_sources(struct strv *sv, const char *root, const char *dir)
 {
-    char *path = xasprintf("%s/%s", cfg.root, dir);
+    char *path = xasprintf("%s/%s", root, dir);
     DIR *d = opendir(path);
     struct strv found = {0};
     struct dirent *e;
@@ -99,9 +99,9 @@ static int cmp_lab(const void *a, const void *b)
 }
 
 /* Loads every labs/<dir>/lab.mk; the selected labs without tests get lab->skip set. */
-int labs_load(struct lab *labs, int max)
+int labs_load(const char *root, const char *cache, bool public_only, struct lab *labs, int max)
 {
-    char *dir = xasprintf("%s/labs", cfg.root);
+    char *dir = xasprintf("%s/labs", root);
     DIR *d = opendir(dir);
     struct dirent *e;
     int n = 0;
@@ -126,11 +126,13 @@ int labs_load(struct lab *labs, int max)
     for (int i = 0; i < n; i++) {
         struct lab *lab = &labs[i];
         char *pub = xasprintf("%s/tests", lab->dir), *hid = xasprintf("harness/%s/tests", lab->name);
-        add_sources(&lab->tests, pub);
+        lab->root = root;
+        lab->cache = cache;
+        add_sources(&lab->tests, root, pub);
         size_t npub = lab->tests.n;
         lab->npublic = npub;
-        if (!cfg.public_only)
-            add_sources(&lab->tests, hid);
+        if (!public_only)
+            add_sources(&lab->tests, root, hid);
         lab->has_hidden = lab->tests.n > npub;
         if (!npub && !lab->has_hidden)
             lab->skip = xasprintf("%s has no tests yet (%s/*.c)", lab->name, pub);

@@ -2,6 +2,7 @@
  * builds them against the harness's tests, runs every test sandboxed and reports points per
  * the rubric. Run `mmgrade --help`; `make grade SUB=path` grades one submission. */
 #include "grader.h"
+#include "grader-config.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct config cfg;
+static struct config cfg;     /* the options: filled here, passed to the modules as parameters */
 
 static void usage(FILE *f)
 {
-    fputs("usage: mmgrade [options] SUBMISSION...\n"
+    fprintf(f, "usage: mmgrade [options] SUBMISSION...\n"
           "  SUBMISSION              a directory, a .tar.gz/.tgz/.zip archive or a student file\n"
           "  --lab 1|2|3|all         labs to grade (a comma list works too; default all)\n"
           "  --format F              text (default), gradescope, autolab, junit or csv\n"
@@ -25,7 +26,7 @@ static void usage(FILE *f)
           "  --force                 grade again submissions whose report is up to date\n"
           "  --public-only           run the public tests only (as the student kit does)\n"
           "  --test-timeout S        lower every test's time limit to S seconds\n"
-          "  --lab-timeout S         wall-clock budget for all tests of one lab (default 300)\n"
+          "  --lab-timeout S         wall-clock budget for all tests of one lab (default %.0f)\n"
           "  --each-test             run every test alone (default: one run, reruns where needed)\n"
           "  --isolation auto|bwrap|plain   sandbox: bubblewrap if it works (auto), or rlimits\n"
           "  --color auto|always|never      colour in the text report (auto: on a terminal,\n"
@@ -40,7 +41,8 @@ static void usage(FILE *f)
           "  --version               the version\n"
           "Exit status: 0 graded (whatever the score), 1 the grader failed, 2 usage;\n"
           "stopped by SIGINT, SIGTERM or SIGHUP: ends by that signal (130 after Ctrl-C),\n"
-          "keeping the reports already finished (run it again to resume).\n", f);
+          "keeping the reports already finished (run it again to resume).\n",
+            LAB_TIMEOUT_DEFAULT);
 }
 
 static void usage_error(const char *fmt, const char *arg)
@@ -121,6 +123,81 @@ static double parse_seconds(const char *opt, const char *arg)
     return s;
 }
 
+static enum format parse_format(const char *arg)
+{
+    static const char *const formats[] = {"text", "gradescope", "autolab", "junit", "csv"};
+    size_t n = sizeof formats / sizeof *formats;
+
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(arg, formats[k]) == 0)
+            return (enum format)k;
+    usage_error("--format: '%s' is not text, gradescope, autolab, junit or csv", arg);
+    return FMT_TEXT;
+}
+
+static int parse_jobs(const char *arg)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    if (*end || n < 1 || n > JOBS_MAX) {
+        char *msg = xasprintf("--jobs: '%%s' is not a number from 1 to %d", JOBS_MAX);
+        usage_error(msg, arg);
+    }
+    return (int)n;
+}
+
+static int parse_isolation(const char *arg)
+{
+    if (!strcmp(arg, "auto"))
+        return ISO_AUTO;
+    if (!strcmp(arg, "bwrap"))
+        return ISO_BWRAP;
+    if (!strcmp(arg, "plain"))
+        return ISO_PLAIN;
+    usage_error("--isolation: '%s' is not auto, bwrap or plain", arg);
+    return ISO_AUTO;
+}
+
+static const char *parse_visibility(const char *arg)
+{
+    if (strcmp(arg, "after_published") && strcmp(arg, "after_due_date") &&
+        strcmp(arg, "visible"))
+        usage_error("--hidden-visibility: '%s' is not after_published, after_due_date or "
+                    "visible", arg);
+    return arg;
+}
+
+/* One option (getopt's code c) into cfg; *color and *any_lab for what is settled later. */
+static void set_option(int c, char *arg, const char **color, bool *any_lab)
+{
+    switch (c) {
+    case 'l': parse_labs(arg); *any_lab = true; break;
+    case 'f': cfg.format = parse_format(arg); break;
+    case 'j': cfg.jobs = parse_jobs(arg); break;
+    case 'o': cfg.out = xstrdup(arg); break;
+    case 'F': cfg.force = true; break;
+    case 'p': cfg.public_only = true; break;
+    case 't': cfg.test_timeout = parse_seconds("--test-timeout: '%s' is not a number of seconds", arg); break;
+    case 'T': cfg.lab_timeout = parse_seconds("--lab-timeout: '%s' is not a number of seconds", arg); break;
+    case 'i': cfg.isolation = parse_isolation(arg); break;
+    case 'c':
+        if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
+            usage_error("--color: '%s' is not auto, always or never", arg);
+        *color = arg;
+        break;
+    case 'r': cfg.root = xstrdup(arg); break;
+    case 's': cfg.strict = true; break;
+    case 'k': cfg.keep = true; break;
+    case 'e': cfg.each_test = true; break;
+    case 'v': cfg.verbose++; break;
+    case 'H': cfg.hidden_visibility = parse_visibility(arg); break;
+    case 'h': usage(stdout); exit(0);
+    case 'V': printf("mmgrade (mmap-labs) %s\n", MMLABS_VERSION); exit(0);
+    default: fputs("Try 'mmgrade --help'.\n", stderr); exit(2);
+    }
+}
+
 static int parse_options(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -133,68 +210,16 @@ static int parse_options(int argc, char **argv)
         {"keep", no_argument, 0, 'k'}, {"each-test", no_argument, 0, 'e'}, {"verbose", no_argument, 0, 'v'},
         {"hidden-visibility", required_argument, 0, 'H'}, {"version", no_argument, 0, 'V'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    static const char *const formats[] = {"text", "gradescope", "autolab", "junit", "csv"};
     const char *color = "auto";
     bool any_lab = false;
     int c;
 
     cfg.jobs = 1;
-    cfg.lab_timeout = 300;
+    cfg.lab_timeout = LAB_TIMEOUT_DEFAULT;
     cfg.hidden_visibility = "after_published";
     argv[0] = "mmgrade";                /* getopt's messages name the program, not its path */
-    while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'l': parse_labs(optarg); any_lab = true; break;
-        case 'f': {
-            int k = 0;
-            while (k < 5 && strcmp(optarg, formats[k]) != 0)
-                k++;
-            if (k == 5)
-                usage_error("--format: '%s' is not text, gradescope, autolab, junit or csv", optarg);
-            cfg.format = (enum format)k;
-            break;
-        }
-        case 'j': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 64)
-                usage_error("--jobs: '%s' is not a number from 1 to 64", optarg);
-            cfg.jobs = (int)n;
-            break;
-        }
-        case 'o': cfg.out = xstrdup(optarg); break;
-        case 'F': cfg.force = true; break;
-        case 'p': cfg.public_only = true; break;
-        case 't': cfg.test_timeout = parse_seconds("--test-timeout: '%s' is not a number of seconds", optarg); break;
-        case 'T': cfg.lab_timeout = parse_seconds("--lab-timeout: '%s' is not a number of seconds", optarg); break;
-        case 'i':
-            if (!strcmp(optarg, "auto")) cfg.isolation = ISO_AUTO;
-            else if (!strcmp(optarg, "bwrap")) cfg.isolation = ISO_BWRAP;
-            else if (!strcmp(optarg, "plain")) cfg.isolation = ISO_PLAIN;
-            else usage_error("--isolation: '%s' is not auto, bwrap or plain", optarg);
-            break;
-        case 'c':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-                usage_error("--color: '%s' is not auto, always or never", optarg);
-            color = optarg;
-            break;
-        case 'r': cfg.root = xstrdup(optarg); break;
-        case 's': cfg.strict = true; break;
-        case 'k': cfg.keep = true; break;
-        case 'e': cfg.each_test = true; break;
-        case 'v': cfg.verbose++; break;
-        case 'H':
-            if (strcmp(optarg, "after_published") && strcmp(optarg, "after_due_date") &&
-                strcmp(optarg, "visible"))
-                usage_error("--hidden-visibility: '%s' is not after_published, after_due_date "
-                            "or visible", optarg);
-            cfg.hidden_visibility = optarg;
-            break;
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("mmgrade (mmap-labs) %s\n", MMLABS_VERSION); exit(0);
-        default: fputs("Try 'mmgrade --help'.\n", stderr); exit(2);
-        }
-    }
+    while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1)
+        set_option(c, optarg, &color, &any_lab);
     if (optind == argc)
         usage_error("%s", "no SUBMISSION given");
     if (!any_lab)
@@ -211,8 +236,10 @@ static int parse_options(int argc, char **argv)
 /* Loads labs, rubrics, and compiles the harness side; returns the number of labs. */
 static int prepare_labs(struct lab *labs, bool *grader_failed)
 {
-    int nlabs = labs_load(labs, MAX_LABS);
+    int nlabs = labs_load(cfg.root, cfg.cache, cfg.public_only, labs, MAX_LABS);
 
+    for (int i = 0; i < nlabs; i++)
+        labs[i].selected = cfg.lab_selected[labs[i].num];
     for (int n = 1; n <= MAX_LABS; n++) {
         bool exists = false;
         for (int i = 0; i < nlabs; i++)
@@ -225,8 +252,8 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
     }
     for (int i = 0; i < nlabs; i++) {
         struct lab *lab = &labs[i];
-        if (!cfg.lab_selected[lab->num] || lab->skip) {
-            if (cfg.lab_selected[lab->num])
+        if (!lab_graded(lab)) {
+            if (lab->selected)
                 fprintf(stderr, "mmgrade: note: %s\n", lab->skip);
             continue;
         }
@@ -236,7 +263,7 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
             fprintf(stderr, "mmgrade: note: %s\n", lab->skip);
             continue;
         }
-        if (harness_build(lab) == -1) {
+        if (harness_build(lab, cfg.jobs, cfg.verbose) == -1) {
             lab->skip = xasprintf("grader error: the tests of %s do not compile", lab->name);
             warnx_("%s", lab->skip);
             *grader_failed = true;
@@ -244,10 +271,49 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
     }
     bool any = false;
     for (int i = 0; i < nlabs; i++)
-        any |= cfg.lab_selected[labs[i].num] && !labs[i].skip;
+        any |= lab_graded(&labs[i]);
     if (!any)
         warnx_("note: none of the selected labs can be graded yet");
     return nlabs;
+}
+
+/* One submission, its report on stdout: 0, or 1 when interrupted or (--strict) when the
+ * grader met an error while grading it. */
+static int grade_single(const char *path, struct lab *labs, int nlabs, const struct config *o)
+{
+    struct grade g;
+    int ret = 0;
+
+    if (grade_submission(path, labs, nlabs, o, &g) == -1) {
+        warnx_("interrupted");
+        ret = 1;
+    } else {
+        struct report_style style = {o->format, o->color, o->hidden_visibility};
+        char *report = report_render(&g, &style);
+        fputs(report, stdout);
+        free(report);
+        fflush(stdout);
+        if (o->progress)
+            fprintf(stderr, "mmgrade: %s: %d/%d in %.1f s\n", g.name, g.score, g.max,
+                    g.seconds);
+        if (o->strict && grade_error_count(&g)) {
+            fprintf(stderr, "mmgrade: --strict: %zu grader error(s) while grading %s: exit "
+                    "status 1\n", grade_error_count(&g), g.name);
+            ret = 1;
+        }
+    }
+    grade_free(&g);
+    return ret;
+}
+
+/* Grader errors found before grading: rubric rows, the reference's calibration. */
+static size_t setup_error_count(const struct lab *labs, int nlabs)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < nlabs; i++)
+        n += labs[i].errors.n;
+    return n;
 }
 
 /* Replaces the command line the kernel shows in /proc/PID/cmdline (the memory argv points
@@ -267,11 +333,37 @@ static void hide_command_line(int argc, char **argv)
     snprintf(start, (size_t)(end - start), "mmgrade");
 }
 
+/* The tree (--root, or found from the binary) as a real path, its cache, and --out for a
+ * batch of several submissions. */
+static void settle_paths(int nsubmissions)
+{
+    char real[PATH_MAX];
+
+    if (!cfg.root)
+        cfg.root = find_root();
+    if (realpath(cfg.root, real)) {
+        free(cfg.root);
+        cfg.root = xstrdup(real);
+    }
+    cfg.cache = xasprintf("%s/build/grader-cache", cfg.root);
+    if (nsubmissions > 1 && !cfg.out)
+        cfg.out = xstrdup("grades");
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
     static struct lab labs[MAX_LABS];
     bool grader_failed = false;
-    struct sigaction sa = {.sa_handler = on_signal};
 
     hide_command_line(argc, argv);
     int first = parse_options(argc, argv);
@@ -280,49 +372,19 @@ int main(int argc, char **argv)
         if (stat(argv[i], &st) == -1)
             usage_error("%s: no such submission", argv[i]);
     }
-    if (!cfg.root)
-        cfg.root = find_root();
-    char real[PATH_MAX];
-    if (realpath(cfg.root, real)) {
-        free(cfg.root);
-        cfg.root = xstrdup(real);
-    }
-    cfg.cache = xasprintf("%s/build/grader-cache", cfg.root);
-    if (argc - first > 1 && !cfg.out)
-        cfg.out = xstrdup("grades");
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
+    settle_paths(argc - first);
+    catch_stop_signals();
     int nlabs = prepare_labs(labs, &grader_failed);
-    sbx_init(0);
+    sbx_init(cfg.isolation, cfg.jobs, cfg.root);
     preflight_sandbox();
     for (int i = 0; i < nlabs; i++)
-        if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
-            calibrate_lab(&labs[i]);
-    int ret;
-    if (cfg.out) {
-        ret = batch_run(argv + first, argc - first, labs, nlabs);
-    } else {
-        struct grade g;
-        ret = grade_submission(argv[first], labs, nlabs, &g) == -1 ? 1 : 0;
-        if (ret == 0) {
-            char *report = report_render(&g, cfg.format, cfg.color);
-            fputs(report, stdout);
-            free(report);
-            fflush(stdout);
-            if (cfg.progress)
-                fprintf(stderr, "mmgrade: %s: %d/%d in %.1f s\n", g.name, g.score, g.max,
-                        g.seconds);
-        } else {
-            warnx_("interrupted");
-        }
-        grade_free(&g);
-    }
+        if (lab_graded(&labs[i]))
+            calibrate_lab(&labs[i], &cfg);
+    int ret = cfg.out ? batch_run(argv + first, argc - first, labs, nlabs, &cfg)
+                      : grade_single(argv[first], labs, nlabs, &cfg);
     if (fflush(stdout) == EOF)
         die("standard output: %s", strerror(errno));
-    if (grader_failed || (cfg.strict && grader_errors))
+    if (grader_failed || (cfg.strict && setup_error_count(labs, nlabs)))
         ret = 1;
     if (sbx_interrupted)
         die_by_stop_signal();

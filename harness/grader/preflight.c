@@ -13,7 +13,7 @@
 
 #define COMPILER "/usr/bin/gcc"
 
-static void grader_error(const char *fmt, const char *a, const char *b)
+static void preflight_fail(const char *fmt, const char *a, const char *b)
 {
     fputs("mmgrade: grader error: ", stderr);
     fprintf(stderr, fmt, a, b);
@@ -101,11 +101,11 @@ static void check_sandbox_runs(void)
     const char *base = getenv("TMPDIR");
     char *scratch = xasprintf("%s/mmgrade-preflight.XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(scratch))
-        grader_error("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
+        preflight_fail("%s: cannot create a scratch directory: %s", scratch, strerror(errno));
     char *work = xasprintf("%s/work", scratch), *prog = xasprintf("%s/probe", work);
     if (chmod(scratch, 0711) == -1 || mkdir(work, 0700) == -1 || sbx_own(work) == -1 ||
         copy_file("/bin/true", prog, 0755) == -1)
-        grader_error("%s: cannot prepare a scratch directory: %s", work, strerror(errno));
+        preflight_fail("%s: cannot prepare a scratch directory: %s", work, strerror(errno));
 
     char *cc_argv[] = {COMPILER, "--version", NULL}, *prog_argv[] = {prog, NULL};
     char *cc_fails = sandbox_fails(cc_argv, work);
@@ -114,9 +114,9 @@ static void check_sandbox_runs(void)
     if (sbx_interrupted)
         exit(1);
     if (cc_fails)
-        grader_error("the sandbox could not run " COMPILER " --version in %s: %s", work, cc_fails);
+        preflight_fail("the sandbox could not run " COMPILER " --version in %s: %s", work, cc_fails);
     if (prog_fails)
-        grader_error("the sandbox could not run a program in the scratch directory %s (is "
+        preflight_fail("the sandbox could not run a program in the scratch directory %s (is "
                      "TMPDIR on a noexec file system?): %s", work, prog_fails);
     free(prog);
     free(work);

@@ -26,10 +26,6 @@ static const char *status_meaning(enum tstatus st)
         return "The test did not finish within its time limit: an endless loop, or a call "
                "that blocks forever (a lock never released, a wait for a child that never "
                "exits)?";
-    case T_STOPPED:
-        return "The test stopped before its end: your code called exit() or _exit(), or a "
-               "child process of your code returned into the test instead of calling _exit(). "
-               "It counts as failed.";
     case T_NOREPORT:
         return "The test runner never reported this test: it was killed (kill(0, ...) or "
                "kill(getppid(), ...) in your code?) or died outside the test.";
@@ -154,7 +150,7 @@ static const char *test_status(const struct test_result *t)
 
 /* Gradescope renders an output without output_format like Rails' simple_format, which drops
  * "<string.h>" from compiler messages and the alignment of carets: every output is "text". */
-static char *render_gradescope(const struct grade *g)
+static char *render_gradescope(const struct grade *g, const char *hidden_visibility)
 {
     cJSON *root = cJSON_CreateObject(), *tests;
     struct buf summary = {0};
@@ -197,7 +193,7 @@ static char *render_gradescope(const struct grade *g)
             cJSON_AddStringToObject(o, "output_format", "text");
             /* Hidden tests never show their messages; when they show at all is the
              * instructor's choice (--hidden-visibility, instructor guide "Gradescope"). */
-            cJSON_AddStringToObject(o, "visibility", t->hidden ? cfg.hidden_visibility
+            cJSON_AddStringToObject(o, "visibility", t->hidden ? hidden_visibility
                                                                : "visible");
             cJSON_AddItemToArray(tests, o);
             free(out.p);
@@ -354,7 +350,7 @@ char *csv_header(const struct lab *labs, int nlabs)
     struct buf b = {0};
     buf_puts(&b, "submission");
     for (int i = 0; i < nlabs; i++)
-        if (cfg.lab_selected[labs[i].num] && !labs[i].skip)
+        if (lab_graded(&labs[i]))
             buf_printf(&b, ",%s", labs[i].name);
     buf_puts(&b, ",total\r\n");
     return buf_take(&b);
@@ -382,15 +378,16 @@ static char *grade_csv(const struct grade *g, bool header)
     struct buf b = {0};
     int scores[MAX_LABS], n = 0;
 
+    /* The gradebook's columns: the graded labs, the rule csv_header follows too. */
     if (header) {
         buf_puts(&b, "submission");
         for (int l = 0; l < g->nlabs; l++)
-            if (g->labs[l].state != L_SKIPPED)
+            if (lab_graded(g->labs[l].lab))
                 buf_printf(&b, ",%s", g->labs[l].lab->name);
         buf_puts(&b, ",total\r\n");
     }
     for (int l = 0; l < g->nlabs; l++)
-        if (g->labs[l].state != L_SKIPPED)
+        if (lab_graded(g->labs[l].lab))
             scores[n++] = g->labs[l].score;
     char *row = csv_row(g->name, scores, n, g->score);
     buf_puts(&b, row);
@@ -398,16 +395,16 @@ static char *grade_csv(const struct grade *g, bool header)
     return buf_take(&b);
 }
 
-char *report_render(const struct grade *g, enum format fmt, bool color)
+char *report_render(const struct grade *g, const struct report_style *style)
 {
     struct buf b = {0};
 
-    switch (fmt) {
+    switch (style->format) {
     case FMT_TEXT:
-        render_text(&b, g, color);
+        render_text(&b, g, style->color);
         break;
     case FMT_GRADESCOPE:
-        return render_gradescope(g);
+        return render_gradescope(g, style->hidden_visibility);
     case FMT_AUTOLAB: {
         render_text(&b, g, false);
         cJSON *root = cJSON_CreateObject(), *scores = cJSON_AddObjectToObject(root, "scores");

@@ -23,7 +23,7 @@ static int parse_row(struct lab *lab, char *line, const char *path, int lineno)
         }
     }
     if (n < 5) {
-        warnx_("grader error: %s:%d: expected 5 tab-separated fields", path, lineno);
+        grader_error(&lab->errors, "%s:%d: expected 5 tab-separated fields", path, lineno);
         return -1;
     }
     char *end;
@@ -31,14 +31,14 @@ static int parse_row(struct lab *lab, char *line, const char *path, int lineno)
     bool hidden = strcmp(field[2], "hidden") == 0;
     if (*end || end == field[1] || points < 0 || points > 100 ||
         (!hidden && strcmp(field[2], "public") != 0) || !strchr(field[0], '/')) {
-        warnx_("grader error: %s:%d: bad row (points 0..100, public|hidden, suite/test)",
-               path, lineno);
+        grader_error(&lab->errors, "%s:%d: bad row (points 0..100, public|hidden, "
+                     "suite/test)", path, lineno);
         return -1;
     }
     if (hidden && !lab->has_hidden)
         return 0;
     if (rubric_find(lab, field[0])) {
-        warnx_("grader error: %s:%d: %s has two rows", path, lineno, field[0]);
+        grader_error(&lab->errors, "%s:%d: %s has two rows", path, lineno, field[0]);
         return -1;
     }
     lab->rows = xrealloc(lab->rows, (lab->nrows + 1) * sizeof *lab->rows);
@@ -54,13 +54,13 @@ static int parse_row(struct lab *lab, char *line, const char *path, int lineno)
 
 int rubric_load(struct lab *lab)
 {
-    char *path = xasprintf("%s/harness/%s/rubric.tsv", cfg.root, lab->name);
+    char *path = xasprintf("%s/harness/%s/rubric.tsv", lab->root, lab->name);
     size_t len;
     char *text = read_file(path, 1 << 20, &len);
     int lineno = 0, ret = 0;
 
     if (!text) {
-        warnx_("grader error: %s: %s", path, strerror(errno));
+        grader_error(&lab->errors, "%s: %s", path, strerror(errno));
         free(path);
         return -1;
     }
@@ -78,10 +78,22 @@ int rubric_load(struct lab *lab)
         line = nl ? nl + 1 : NULL;
     }
     if (ret == 0 && lab->has_hidden && lab->max_points != 100)
-        warnx_("grader error: %s: points sum to %d, not 100", path, lab->max_points);
+        grader_error(&lab->errors, "%s: points sum to %d, not 100", path, lab->max_points);
     free(text);
     free(path);
     return ret;
+}
+
+void rubric_score(const struct lab *lab, struct lab_result *r)
+{
+    r->score = 0;
+    r->max = lab->max_points;
+    for (size_t i = 0; i < r->ntests; i++) {
+        struct test_result *t = &r->tests[i];
+        t->max = t->row ? t->row->points : 0;
+        t->points = t->status == T_PASSED ? t->max : 0;
+        r->score += t->points;
+    }
 }
 
 const struct rubric_row *rubric_find(const struct lab *lab, const char *test)

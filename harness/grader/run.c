@@ -4,7 +4,7 @@
  * (`run --filter suite/name -j1`), with its own time limit and output capture.
  * The verdict comes only from the JSON Lines the report hook writes to MMTEST_REPORT_FD. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -13,19 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OUTPUT_KEEP   (16u << 10)
-#define DEFAULT_WALL  60.0
-
-static void sandbox_limits(struct sbx_job *job)
+static void sandbox_limits(struct sbx_job *job, double test_timeout)
 {
     job->report_fd = -1;
-    job->out_keep = OUTPUT_KEEP;
-    job->wall = cfg.test_timeout > 0 ? cfg.test_timeout + 5 : DEFAULT_WALL;
+    job->out_keep = TEST_OUTPUT_KEEP;
+    job->wall = test_timeout > 0 ? test_timeout + TEST_WALL_SLACK : TEST_WALL_DEFAULT;
     job->cpu = TEST_RLIMIT_CPU;
-    job->as = 2ul << 30;
-    job->fsize = 256ul << 20;
-    job->nofile = 512;
-    job->nproc = 160;
+    job->as = TEST_AS_BYTES;
+    job->fsize = TEST_FSIZE_BYTES;
+    job->nofile = TEST_NOFILE;
+    job->nproc = TEST_NPROC;
 }
 
 /* The test binary's directory, bound read-only: the runner finds its helpers beside it. */
@@ -55,7 +52,7 @@ static void make_test_space(struct sbx_job *job, const char *workroot, struct te
     sbx_own(workroot);
     sbx_own(s->work);
     sbx_own(s->tmp);
-    job->cwd = strncmp(sbx_isolation(), "bubblewrap", 10) == 0 ? NULL : s->work;
+    job->cwd = sbx_private_home() ? NULL : s->work;
     job->tmpdir = s->tmp;
     job->disk_dir = s->work;
 }
@@ -75,9 +72,9 @@ static int list_tests(const char *run, struct strv *names, char **err)
     struct sbx_result res;
     char *suite = NULL, *save = NULL;
 
-    sandbox_limits(&job);
-    job.wall = 30;
-    job.out_keep = 1u << 20;
+    sandbox_limits(&job, 0);
+    job.wall = LIST_WALL;
+    job.out_keep = LIST_OUTPUT_KEEP;
     bind_binary_dir(&job, run);
     sbx_run(&job, &res);
     strv_free(&job.ro);
@@ -114,14 +111,13 @@ static enum tstatus parse_status(const char *s)
         return T_CRASHED;
     if (!strcmp(s, "timeout"))
         return T_TIMEOUT;
-    if (!strcmp(s, "stopped"))
-        return T_STOPPED;
     return T_FAILED;
 }
 
 /* Folds the JSON Lines of one run into t. A test passes only if every line of it (one per
  * parameter) passed and the runner finished ("complete"). */
-static void parse_report(const char *report, struct test_result *t, bool timed_out, bool all)
+static void parse_report(const char *report, struct test_result *t, bool timed_out, bool all,
+                         struct strv *errors)
 {
     char *copy = xstrdup(report), *save = NULL;
     bool complete = false, moved_on = false;
@@ -160,7 +156,7 @@ static void parse_report(const char *report, struct test_result *t, bool timed_o
                         strv_add(&t->messages, m);
                 }
             } else if (name && !all) {
-                warnx_("grader error: asked for %s, the report names %s", t->name, name);
+                grader_error(errors, "asked for %s, the report names %s", t->name, name);
             }
         }
         cJSON_Delete(obj);
@@ -204,6 +200,7 @@ static char *without_runner_lines(const char *out)
  * again, for its next parameter). While calibrating, it records each test's CPU time. */
 struct window_plan {
     struct lab *lab;
+    bool measuring;             /* calibrating: record each test's CPU time, no budgets */
     const struct strv *order;   /* test names in run order (as `run --list` gives them) */
     const char *only;           /* a run of this test alone */
     char *current;              /* the test of the last line, and how many lines it has had */
@@ -239,7 +236,7 @@ static double next_budget(void *ctx, const char *line, double used, int busy)
     const char *name = obj ? cJSON_GetStringValue(cJSON_GetObjectItem(obj, "test")) : NULL;
     double budget = 0;
 
-    if (calibrating) {
+    if (w->measuring) {
         if (name)
             record_cpu(w->lab, name, used, busy);
     } else if (w->only) {
@@ -270,14 +267,15 @@ static void plan_windows(struct sbx_job *job, struct window_plan *w)
 {
     job->window_budget = next_budget;
     job->window_ctx = w;
-    if (!calibrating)
+    if (!w->measuring)
         job->window_cpu = test_cpu_budget(w->lab, w->only ? w->only :
                                           w->order && w->order->n ? w->order->v[0] : "");
 }
 
 /* The tests during which the sandbox killed a process over the CPU budget: the first
  * report line that ends after each kill names it. */
-static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, bool hidden)
+static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, bool hidden,
+                           bool verbose)
 {
     for (int k = 0; k < res->ncpu_kills; k++) {
         const char *line = res->report + res->cpu_kill_at[k];
@@ -294,7 +292,7 @@ static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, b
                 continue;
             t->cpu_stopped = true;
             double b = test_cpu_budget(r->lab, name);
-            if (cfg.verbose)
+            if (verbose)
                 fprintf(stderr, "mmgrade: %s %s: stopped over its CPU budget of %.2f s\n",
                         r->lab->name, name, b);
             char *msg = xasprintf("The grader stopped your code: this test's processes used "
@@ -315,28 +313,38 @@ static void note_cpu_kills(const struct sbx_result *res, struct lab_result *r, b
     }
 }
 
-static void run_one(struct lab *lab, const char *run, const char *workroot, struct test_result *t,
-                    struct lab_result *r)
+/* One lab's test run: its test binary, where it works, the options, the result. */
+struct lab_run {
+    struct lab *lab;
+    const char *run;            /* the test binary */
+    const char *workroot;       /* its work directory and TMPDIR go under here */
+    const struct config *o;
+    bool   measuring;           /* calibrating: CPU times recorded, not limited */
+    struct lab_result *r;
+};
+
+static void run_one(const struct lab_run *x, struct test_result *t)
 {
+    const struct config *o = x->o;
     char *filter = xasprintf("--filter=%s", t->name);
-    char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
+    char *timeout = o->test_timeout > 0 ? xasprintf("--timeout=%g", o->test_timeout) : NULL;
     /* Not -q: it would also silence what the test prints, which a student needs to see. */
-    char *argv[] = {(char *)run, filter, "-j1", "--color=never", timeout, NULL};
+    char *argv[] = {(char *)x->run, filter, "-j1", "--color=never", timeout, NULL};
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
     struct test_space space;
 
-    struct window_plan plan = {.lab = lab, .only = t->name};
+    struct window_plan plan = {.lab = x->lab, .measuring = x->measuring, .only = t->name};
 
-    sandbox_limits(&job);
+    sandbox_limits(&job, o->test_timeout);
     job.report_fd = 3;
     plan_windows(&job, &plan);
-    make_test_space(&job, workroot, &space);
-    bind_binary_dir(&job, run);
+    make_test_space(&job, x->workroot, &space);
+    bind_binary_dir(&job, x->run);
     sbx_run(&job, &res);
     free(plan.current);
-    parse_report(res.report, t, res.timed_out, false);
-    note_cpu_kills(&res, r, t->hidden);
+    parse_report(res.report, t, res.timed_out, false, &x->r->errors);
+    note_cpu_kills(&res, x->r, t->hidden, o->verbose);
     if (!t->seconds)
         t->seconds = res.seconds;
     sanitize_text(res.out);
@@ -344,35 +352,36 @@ static void run_one(struct lab *lab, const char *run, const char *workroot, stru
     t->output_total = res.out_total;
     t->output_cut = res.out_cut;
     sbx_result_free(&res);
-    free_test_space(workroot, &space);
+    free_test_space(x->workroot, &space);
     strv_free(&job.ro);
     free(filter);
     free(timeout);
 }
 
 /* One run of the whole binary (-j1) gives most verdicts: a test it reported as passed, or
- * as failed, crashed, timed out or stopped while the run went on, keeps that verdict. A test
+ * as failed, crashed or timed out while the run went on, keeps that verdict. A test
  * without a verdict (the runner died or hung), and a failed public test when some test
  * printed something (its output could not be told apart), runs again alone (run_one), with
  * its own limits and output capture. */
-static void run_all(struct lab *lab, const char *run, const char *workroot, struct lab_result *r,
-                    bool hidden, const struct strv *order)
+static void run_all(const struct lab_run *x, bool hidden, const struct strv *order)
 {
-    char *timeout = cfg.test_timeout > 0 ? xasprintf("--timeout=%g", cfg.test_timeout) : NULL;
-    char *argv[] = {(char *)run, "-j1", "--color=never", timeout, NULL};
+    const struct config *o = x->o;
+    struct lab_result *r = x->r;
+    char *timeout = o->test_timeout > 0 ? xasprintf("--timeout=%g", o->test_timeout) : NULL;
+    char *argv[] = {(char *)x->run, "-j1", "--color=never", timeout, NULL};
     struct sbx_job job = {.argv = argv};
     struct sbx_result res;
     struct test_space space;
 
-    sandbox_limits(&job);
+    sandbox_limits(&job, o->test_timeout);
     job.report_fd = 3;
-    job.out_keep = 4096;
-    job.wall = cfg.lab_timeout / 2;     /* the rest is for the tests run again alone */
-    job.idle = cfg.test_timeout > 0 ? cfg.test_timeout + 10 : DEFAULT_WALL;
-    struct window_plan plan = {.lab = lab, .order = order};
+    job.out_keep = RUN_ALL_OUTPUT_KEEP;
+    job.wall = o->lab_timeout / 2;      /* the rest is for the tests run again alone */
+    job.idle = o->test_timeout > 0 ? o->test_timeout + TEST_IDLE_SLACK : TEST_WALL_DEFAULT;
+    struct window_plan plan = {.lab = x->lab, .measuring = x->measuring, .order = order};
     plan_windows(&job, &plan);
-    make_test_space(&job, workroot, &space);
-    bind_binary_dir(&job, run);
+    make_test_space(&job, x->workroot, &space);
+    bind_binary_dir(&job, x->run);
     sbx_run(&job, &res);
     free(plan.current);
     char *printed = without_runner_lines(res.out);
@@ -381,7 +390,7 @@ static void run_all(struct lab *lab, const char *run, const char *workroot, stru
         struct test_result *t = &r->tests[i], probe = {.name = t->name};
         if (t->note || t->hidden != hidden)
             continue;
-        parse_report(res.report, &probe, false, true);
+        parse_report(res.report, &probe, false, true, &r->errors);
         bool final = probe.status == T_PASSED ||
                      (probe.status != T_NOREPORT && (quiet || t->hidden));
         if (final) {
@@ -397,10 +406,10 @@ static void run_all(struct lab *lab, const char *run, const char *workroot, stru
         }
         free(probe.note);
     }
-    note_cpu_kills(&res, r, hidden);
+    note_cpu_kills(&res, r, hidden, o->verbose);
     free(printed);
     sbx_result_free(&res);
-    free_test_space(workroot, &space);
+    free_test_space(x->workroot, &space);
     strv_free(&job.ro);
     free(timeout);
 }
@@ -413,7 +422,6 @@ static struct test_result *add_test(struct lab_result *r, const char *name,
     memset(t, 0, sizeof *t);
     t->name = xstrdup(name);
     t->row = row;
-    t->max = row ? row->points : 0;
     t->hidden = row ? row->hidden : false;
     t->status = T_NOTRUN;
     return t;
@@ -425,18 +433,23 @@ void lab_result_not_run(struct lab_result *r, const char *why)
         struct test_result *t = add_test(r, r->lab->rows[i].test, &r->lab->rows[i]);
         t->note = xstrdup(why);
     }
-    lab_result_score(r);
+    rubric_score(r->lab, r);
 }
 
-void lab_result_score(struct lab_result *r)
+void lab_result_free(struct lab_result *r)
 {
-    r->score = 0;
-    r->max = r->lab->max_points;
-    for (size_t i = 0; i < r->ntests; i++) {
-        struct test_result *t = &r->tests[i];
-        t->points = t->status == T_PASSED ? t->max : 0;
-        r->score += t->points;
+    for (size_t k = 0; k < r->ntests; k++) {
+        struct test_result *t = &r->tests[k];
+        free(t->name);
+        free(t->signal);
+        strv_free(&t->messages);
+        free(t->output);
+        free(t->note);
     }
+    free(r->tests);
+    free(r->source);
+    free(r->message);
+    strv_free(&r->errors);
 }
 
 /* Matches the rubric rows of one binary (public or hidden) with the tests it lists. */
@@ -447,7 +460,7 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
     char *err = NULL;
 
     if (list_tests(run, &names, &err) == -1) {
-        warnx_("grader error: %s: %s --list failed: %s", lab->name, run, err);
+        grader_error(&r->errors, "%s: %s --list failed: %s", lab->name, run, err);
         free(r->message);
         r->message = xasprintf("The test binary could not list its tests:\n%s", err);
         free(err);
@@ -456,15 +469,15 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
     for (size_t i = 0; i < r->ntests; i++) {
         struct test_result *t = &r->tests[i];
         if (t->hidden == hidden && t->row && !t->note && !strv_has(&names, t->name)) {
-            warnx_("grader error: %s: rubric row %s names no test of the binary",
-                   lab->name, t->name);
+            grader_error(&r->errors, "%s: rubric row %s names no test of the binary",
+                         lab->name, t->name);
             t->note = xstrdup("grader error: no such test in the test binary");
         }
     }
     for (size_t i = 0; i < names.n; i++)
         if (!rubric_find(lab, names.v[i])) {
-            warnx_("grader error: %s: test %s has no rubric row (worth 0 points)",
-                   lab->name, names.v[i]);
+            grader_error(&r->errors, "%s: test %s has no rubric row (worth 0 points)",
+                         lab->name, names.v[i]);
             add_test(r, names.v[i], NULL)->hidden = hidden;
         }
     *names_out = names;
@@ -472,16 +485,18 @@ static int match_tests(struct lab *lab, const char *run, bool hidden, struct lab
 }
 
 /* Links and runs the public or the hidden tests. */
-static void run_phase(struct lab *lab, const char *bindir, const char *workroot, bool hidden,
-                      double t0, struct lab_result *r)
+static void run_phase(struct lab_run *x, const char *bindir, bool hidden, double t0)
 {
+    struct lab *lab = x->lab;
+    struct lab_result *r = x->r;
+    const struct config *o = x->o;
     char *run = xasprintf("%s/run", bindir), *err = NULL;
     struct strv order = {0};
 
     if (student_link_tests(lab, bindir, hidden, &err) == -1 ||
         match_tests(lab, run, hidden, r, &order) == -1) {
         if (err)
-            warnx_("grader error: %s: %s", lab->name, err);
+            grader_error(&r->errors, "%s: %s", lab->name, err);
         for (size_t i = 0; i < r->ntests; i++)
             if (r->tests[i].hidden == hidden && !r->tests[i].note)
                 r->tests[i].note = xstrdup("grader error: the test binary could not be built "
@@ -490,20 +505,21 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
         free(run);
         return;
     }
-    if (!cfg.each_test)
-        run_all(lab, run, workroot, r, hidden, &order);
+    x->run = run;
+    if (!o->each_test)
+        run_all(x, hidden, &order);
     strv_free(&order);
     for (size_t i = 0; i < r->ntests && !sbx_interrupted; i++) {
         struct test_result *t = &r->tests[i];
         if (t->note || t->status != T_NOTRUN || t->hidden != hidden)
             continue;
-        if (now_seconds() - t0 > cfg.lab_timeout) {
+        if (now_seconds() - t0 > o->lab_timeout) {
             t->note = xasprintf("not run: the lab's time budget (%.0f s) was used up by "
-                                "earlier tests", cfg.lab_timeout);
+                                "earlier tests", o->lab_timeout);
             continue;
         }
-        run_one(lab, run, workroot, t, r);
-        if (cfg.verbose)
+        run_one(x, t);
+        if (o->verbose)
             fprintf(stderr, "mmgrade: %s %s: %s\n", lab->name, t->name, status_word(t->status));
     }
     unlink(run);
@@ -511,16 +527,18 @@ static void run_phase(struct lab *lab, const char *bindir, const char *workroot,
 }
 
 int run_lab_tests(struct lab *lab, const char *bindir, const char *workroot,
-                  struct lab_result *r)
+                  const struct config *o, bool measuring, struct lab_result *r)
 {
     double t0 = now_seconds();
+    struct lab_run x = {.lab = lab, .workroot = workroot, .o = o, .measuring = measuring,
+                        .r = r};
 
     for (size_t i = 0; i < lab->nrows; i++)
         add_test(r, lab->rows[i].test, &lab->rows[i]);
-    run_phase(lab, bindir, workroot, false, t0, r);
+    run_phase(&x, bindir, false, t0);
     if (lab->has_hidden && !sbx_interrupted)
-        run_phase(lab, bindir, workroot, true, t0, r);
-    lab_result_score(r);
+        run_phase(&x, bindir, true, t0);
+    rubric_score(lab, r);
     r->seconds = now_seconds() - t0;
     return 0;
 }

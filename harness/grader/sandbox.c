@@ -8,7 +8,7 @@
  * afterwards. Then it kills and reaps everything the command left behind. One uid per
  * grader, machine-wide: RLIMIT_NPROC counts per uid, and kills go by uid. */
 #include "grader.h"
-#include "sandbox-limits.h"
+#include "grader-config.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -52,8 +52,11 @@ static bool use_ns;                     /* plain mode: root's own namespaces wor
 static bool ns_mounts = true;           /* ... with private mounts (/ is a mount point) */
 static char *probe_note, *ns_note;
 static unsigned long tmp_bytes = TMP_BYTES_MAX;
+static const char *tree_root;           /* the mmap-labs tree: hidden or closed to the sandbox */
 
 uid_t sbx_uid(void) { return run_uid; }
+
+bool sbx_private_home(void) { return mode == ISO_BWRAP; }
 
 const char *sbx_isolation(void)
 {
@@ -479,8 +482,8 @@ static void enter_private_mounts(const struct sbx_job *job)
         *strrchr(bindir, '/') = '\0';
     if (strncmp(bindir, "/usr/", 5) != 0 && strcmp(bindir, "/bin") != 0)
         keep_path(keep, &n, 16, bindir);
-    if (strcmp(cfg.root, "/") != 0)
-        mount_tmpfs(cfg.root, 1u << 20, "0755");
+    if (strcmp(tree_root, "/") != 0)
+        mount_tmpfs(tree_root, 1u << 20, "0755");
     mount_tmpfs("/tmp", tmp_bytes, "1777");
     mount_tmpfs("/var/tmp", 16u << 20, "1777");
     mount_tmpfs("/dev/shm", SHM_BYTES, "1777");
@@ -516,11 +519,9 @@ static void relay_exit(pid_t inner)
     _exit(128 + WTERMSIG(status));
 }
 
-/* In the child: never returns. mmgrade is single-threaded, so the child may allocate. */
-static void child_exec(const struct sbx_job *job, char **argv, char **envp, int outw, int repw,
-                       int setupw)
+/* In the child: stdin, the output, report and setup pipes at their numbers; nothing else. */
+static void child_fds(const struct sbx_job *job, int outw, int repw, int setupw)
 {
-    bool sandboxed = !job->trusted;
     int in = open(job->stdin_path ? job->stdin_path : "/dev/null", O_RDONLY);
 
     setsid();
@@ -540,7 +541,12 @@ static void child_exec(const struct sbx_job *job, char **argv, char **envp, int 
     }
     syscall(SYS_close_range, SETUP_FD + 1, ~0U, 0);
     fcntl(SETUP_FD, F_SETFD, FD_CLOEXEC);
+}
+
+static void child_limits(const struct sbx_job *job)
+{
     struct rlimit zero = {0, 0};
+
     setrlimit(RLIMIT_CORE, &zero);
     /* Soft limit SIGXCPU (the student's code ran out of CPU time), hard limit 2 s later. */
     if (job->cpu) {
@@ -550,30 +556,47 @@ static void child_exec(const struct sbx_job *job, char **argv, char **envp, int 
     set_limit(RLIMIT_AS, job->as);
     set_limit(RLIMIT_FSIZE, job->fsize);
     set_limit(RLIMIT_NOFILE, job->nofile);
-    if (sandboxed && mode != ISO_BWRAP && as_root) {
-        if (use_ns && !ns_mounts) {
-            /* / is no mount point: no mount namespace, and no pid namespace either (pid 1 in
-             * two jobs at once would share names in the shared /tmp, like Criterion's
-             * /tmp/criterion_PID.sock). */
-            if (unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) == -1)
-                setup_failed("unshare");
-        } else if (use_ns) {
-            if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
-                        CLONE_NEWUTS) == -1)
-                setup_failed("unshare");
-            pid_t inner = fork();
-            if (inner == -1)
-                setup_failed("fork");
-            if (inner > 0)
-                relay_exit(inner);
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            enter_private_mounts(job);
-        } else {
-            /* POSIX queues cannot be listed where no mqueue file system is mounted: none
-             * may be made (the labs use none). */
-            setrlimit(RLIMIT_MSGQUEUE, &zero);
-        }
+}
+
+/* Plain mode as root: the namespaces that work here (probe_namespaces). */
+static void child_namespaces(const struct sbx_job *job)
+{
+    struct rlimit zero = {0, 0};
+
+    if (use_ns && !ns_mounts) {
+        /* / is no mount point: no mount namespace, and no pid namespace either (pid 1 in
+         * two jobs at once would share names in the shared /tmp, like Criterion's
+         * /tmp/criterion_PID.sock). */
+        if (unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) == -1)
+            setup_failed("unshare");
+    } else if (use_ns) {
+        if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+                    CLONE_NEWUTS) == -1)
+            setup_failed("unshare");
+        pid_t inner = fork();
+        if (inner == -1)
+            setup_failed("fork");
+        if (inner > 0)
+            relay_exit(inner);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        enter_private_mounts(job);
+    } else {
+        /* POSIX queues cannot be listed where no mqueue file system is mounted: none
+         * may be made (the labs use none). */
+        setrlimit(RLIMIT_MSGQUEUE, &zero);
     }
+}
+
+/* In the child: never returns. mmgrade is single-threaded, so the child may allocate. */
+static void child_exec(const struct sbx_job *job, char **argv, char **envp, int outw, int repw,
+                       int setupw)
+{
+    bool sandboxed = !job->trusted;
+
+    child_fds(job, outw, repw, setupw);
+    child_limits(job);
+    if (sandboxed && mode != ISO_BWRAP && as_root)
+        child_namespaces(job);
     if (sandboxed) {
         set_limit(RLIMIT_NPROC, job->nproc);
         if (as_root && (setgroups(0, NULL) == -1 || setresgid(run_uid, run_uid, run_uid) == -1 ||
@@ -601,7 +624,7 @@ struct collector {
     int outr, repr;
 };
 
-/* Reads what is available; returns false at end of file (fd closed by us). */
+/* Reads what is available; at end of file closes *fd and sets it to -1. */
 static void collect(struct collector *c, int *fd, bool report)
 {
     static int devnull = -1;
@@ -665,11 +688,7 @@ static void kill_run(pid_t pid)
 
 /* ---- CPU time per report window -------------------------------------------------------- */
 
-/* The CPU time (clock ticks) the command's processes (every descendant of pid) used since
- * it started, summed from what each used between two calls: its own time, and the time of
- * the children it reaped that were never seen alive (short-lived helpers); the time of a
- * child that was seen is not counted twice when its parent reaps it. *hot: the process that
- * used most since the last call. */
+/* What command_ticks saw at its last call, to count only what was used since. */
 #define WATCH_MAX 512
 struct cpu_watch {
     pid_t prev_pid[WATCH_MAX], prev_ppid[WATCH_MAX];
@@ -679,20 +698,26 @@ struct cpu_watch {
     int busy, busy_max;         /* processes that used CPU between two calls; the most seen */
 };
 
-static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *hot)
+/* Every process of the machine, as /proc shows it now (static: too big for the stack). */
+enum { PROCS_MAX = 8192 };
+static struct procs {
+    pid_t  pid[PROCS_MAX], ppid[PROCS_MAX];
+    unsigned long long own[PROCS_MAX], reaped[PROCS_MAX];   /* clock ticks */
+    bool   in[PROCS_MAX];           /* the command's own: root or a descendant of it */
+    unsigned long long credit[PROCS_MAX];   /* reaped time of children seen alive before */
+    int    n;
+} procs;
+
+/* Reads /proc/PID/stat of every process; false if /proc cannot be read. */
+static bool procs_scan(struct procs *t, pid_t root)
 {
-    enum { MAXP = 8192 };
-    static pid_t pids[MAXP], ppids[MAXP];
-    static unsigned long long own[MAXP], reaped[MAXP];
-    static bool in[MAXP];
     DIR *d = opendir("/proc");
     struct dirent *e;
-    int n = 0;
 
-    *hot = -1;
+    t->n = 0;
     if (!d)
-        return w->used;
-    while ((e = readdir(d)) && n < MAXP) {
+        return false;
+    while ((e = readdir(d)) && t->n < PROCS_MAX) {
         char buf[1024];
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
@@ -700,74 +725,106 @@ static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *
             continue;
         char *p = strrchr(buf, ')');
         unsigned long long ut, st, cut, cst;
-        int ppid;
+        int ppid, i = t->n;
         /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
          * cutime cstime */
         if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
                          &ppid, &ut, &st, &cut, &cst) != 5)
             continue;
-        pids[n] = (pid_t)atoi(e->d_name);
-        ppids[n] = ppid;
-        own[n] = ut + st;
-        reaped[n] = cut + cst;
-        in[n] = pids[n] == root;
-        n++;
+        t->pid[i] = (pid_t)atoi(e->d_name);
+        t->ppid[i] = ppid;
+        t->own[i] = ut + st;
+        t->reaped[i] = cut + cst;
+        t->in[i] = t->pid[i] == root;
+        t->n++;
     }
     closedir(d);
+    return true;
+}
+
+static void procs_mark_descendants(struct procs *t)
+{
     for (bool grew = true; grew; ) {        /* the tree is shallow: a few passes */
         grew = false;
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n && !in[i]; j++)
-                if (in[j] && pids[j] == ppids[i])
-                    in[i] = grew = true;
+        for (int i = 0; i < t->n; i++)
+            for (int j = 0; j < t->n && !t->in[i]; j++)
+                if (t->in[j] && t->pid[j] == t->ppid[i])
+                    t->in[i] = grew = true;
     }
-    /* Seen children that are gone now: their parent's reaped time holds them already. */
-    static unsigned long long credit[MAXP];
-    for (int i = 0; i < n; i++)
-        credit[i] = 0;
+}
+
+/* Seen children that are gone now: their parent's reaped time holds them already. */
+static void procs_credit_gone(struct procs *t, const struct cpu_watch *w)
+{
+    for (int i = 0; i < t->n; i++)
+        t->credit[i] = 0;
     for (int k = 0; k < w->nprev; k++) {
         bool alive = false;
-        for (int i = 0; i < n && !alive; i++)
-            alive = in[i] && pids[i] == w->prev_pid[k];
-        for (int i = 0; i < n && !alive; i++)
-            if (in[i] && pids[i] == w->prev_ppid[k]) {
-                credit[i] += w->prev_own[k] + w->prev_reaped[k];
+        for (int i = 0; i < t->n && !alive; i++)
+            alive = t->in[i] && t->pid[i] == w->prev_pid[k];
+        for (int i = 0; i < t->n && !alive; i++)
+            if (t->in[i] && t->pid[i] == w->prev_ppid[k]) {
+                t->credit[i] += w->prev_own[k] + w->prev_reaped[k];
                 break;
             }
     }
-    unsigned long long best = 0;
-    static int next[WATCH_MAX];
-    int nnext = 0;
-    w->busy = 0;
-    for (int i = 0; i < n; i++) {
-        if (!in[i])
-            continue;
-        unsigned long long own0 = 0, reaped0 = 0;
-        bool seen = false;
-        for (int k = 0; k < w->nprev && !seen; k++)
-            if (w->prev_pid[k] == pids[i]) {
-                own0 = w->prev_own[k];
-                reaped0 = w->prev_reaped[k];
-                seen = true;
-            }
-        unsigned long long mine = own[i] > own0 ? own[i] - own0 : 0;
-        unsigned long long kids = reaped[i] > reaped0 ? reaped[i] - reaped0 : 0;
-        kids = kids > credit[i] ? kids - credit[i] : 0;
-        w->used += mine + kids;
-        w->busy += mine > 0;
-        if (pids[i] != root && (mine > best || *hot == -1)) {
-            best = mine;
-            *hot = pids[i];
+}
+
+/* Ticks process i used since the last call (its own and its reaped children's), counted in w;
+ * *mine gets its own part. */
+static unsigned long long procs_used(const struct procs *t, int i, const struct cpu_watch *w,
+                                     unsigned long long *mine)
+{
+    unsigned long long own0 = 0, reaped0 = 0;
+
+    for (int k = 0; k < w->nprev; k++)
+        if (w->prev_pid[k] == t->pid[i]) {
+            own0 = w->prev_own[k];
+            reaped0 = w->prev_reaped[k];
+            break;
         }
-        if (nnext < WATCH_MAX)
-            next[nnext++] = i;
+    *mine = t->own[i] > own0 ? t->own[i] - own0 : 0;
+    unsigned long long kids = t->reaped[i] > reaped0 ? t->reaped[i] - reaped0 : 0;
+    kids = kids > t->credit[i] ? kids - t->credit[i] : 0;
+    return *mine + kids;
+}
+
+/* The CPU time (clock ticks) the command's processes (every descendant of pid) used since
+ * it started, summed from what each used between two calls: its own time, and the time of
+ * the children it reaped that were never seen alive (short-lived helpers); the time of a
+ * child that was seen is not counted twice when its parent reaps it. *hot: the process that
+ * used most since the last call. */
+static unsigned long long command_ticks(pid_t root, struct cpu_watch *w, pid_t *hot)
+{
+    struct procs *t = &procs;
+    unsigned long long best = 0, mine;
+    int nnext = 0;
+
+    *hot = -1;
+    if (!procs_scan(t, root))
+        return w->used;
+    procs_mark_descendants(t);
+    procs_credit_gone(t, w);
+    w->busy = 0;
+    for (int i = 0; i < t->n; i++) {
+        if (!t->in[i])
+            continue;
+        w->used += procs_used(t, i, w, &mine);
+        w->busy += mine > 0;
+        if (t->pid[i] != root && (mine > best || *hot == -1)) {
+            best = mine;
+            *hot = t->pid[i];
+        }
     }
-    for (int k = 0; k < nnext; k++) {
-        w->prev_pid[k] = pids[next[k]];
-        w->prev_ppid[k] = ppids[next[k]];
-        w->prev_own[k] = own[next[k]];
-        w->prev_reaped[k] = reaped[next[k]];
-    }
+    /* What this call saw is what the next one compares with. */
+    for (int i = 0; i < t->n && nnext < WATCH_MAX; i++)
+        if (t->in[i]) {
+            w->prev_pid[nnext] = t->pid[i];
+            w->prev_ppid[nnext] = t->ppid[i];
+            w->prev_own[nnext] = t->own[i];
+            w->prev_reaped[nnext] = t->reaped[i];
+            nnext++;
+        }
     w->nprev = nnext;
     if (w->busy > w->busy_max)
         w->busy_max = w->busy;
@@ -799,52 +856,128 @@ static unsigned long long shared_bytes(void)
  * it stays silent on the report channel for job->idle seconds, or we are interrupted (then
  * it is killed). With job->window_cpu, the processes of one report window (one test) that
  * use more CPU time than that lose the one using most. Returns its wait status. */
+/* What supervise tracks of one command between two polls. */
+struct supervision {
+    pid_t  pid;
+    struct collector *c;
+    struct cpu_watch watch;
+    unsigned long long window_start;    /* the command's CPU ticks when this window began */
+    double budget;          /* CPU seconds of this window (one test); 0: none */
+    double tick;            /* seconds per clock tick */
+    double last_report;     /* when the last report bytes came */
+    bool   watch_shared;    /* plain mode without private /tmp: watch the shared dirs */
+    double next_shared;
+};
+
+static bool cpu_watched(const struct supervision *s)
+{
+    return s->budget > 0 || s->c->job->window_budget;
+}
+
+/* CPU seconds the command used since its window began, at ticks. */
+static double window_used(const struct supervision *s, unsigned long long ticks)
+{
+    return (double)(ticks - (ticks > s->window_start ? s->window_start : ticks)) * s->tick;
+}
+
+/* Over the window's CPU budget: the process using the most is killed, and the next test
+ * gets a fresh budget. */
+static void enforce_cpu_budget(struct supervision *s)
+{
+    struct sbx_result *res = s->c->res;
+    pid_t hot;
+
+    if (!cpu_watched(s))
+        return;
+    unsigned long long ticks = command_ticks(s->pid, &s->watch, &hot);
+    if (s->budget > 0 && hot > 0 && window_used(s, ticks) > s->budget) {
+        kill(hot, SIGKILL);
+        if (res->ncpu_kills < SBX_MAX_KILLS)
+            res->cpu_kill_at[res->ncpu_kills++] = s->c->rep.len;
+        s->window_start = ticks;
+    }
+}
+
+/* Plain mode without a private /tmp: a command whose files there pass the sizes is stopped. */
+static void enforce_shared_size(struct supervision *s, double now)
+{
+    if (!s->watch_shared || now < s->next_shared)
+        return;
+    s->next_shared = now + 0.1;
+    if (shared_bytes() > tmp_bytes + SHM_BYTES) {
+        s->c->res->tmpfs_full = true;
+        kill_run(s->pid);
+        kill_pass();
+    }
+}
+
+/* Report bytes came in from offset before: each complete line ends one window (a test) and
+ * starts the next, whose budget window_budget gives. */
+static void next_windows(struct supervision *s, size_t before)
+{
+    struct collector *c = s->c;
+    const struct sbx_job *job = c->job;
+    char *line_end = before < c->rep.len ? memchr(c->rep.p + before, '\n', c->rep.len - before)
+                                         : NULL;
+    pid_t hot;
+
+    if (!line_end)
+        return;
+    unsigned long long ticks = cpu_watched(s) ? command_ticks(s->pid, &s->watch, &hot) : 0;
+    double used = window_used(s, ticks);
+    int busy = s->watch.busy_max;
+    s->window_start = ticks;
+    s->watch.busy_max = 0;
+    /* The line may have begun before this read. */
+    char *from = memrchr(c->rep.p, '\n', (size_t)(line_end - c->rep.p));
+    from = from ? from + 1 : c->rep.p;
+    for (; line_end && job->window_budget; ) {
+        char *line = xasprintf("%.*s", (int)(line_end - from), from);
+        s->budget = job->window_budget(job->window_ctx, line, used, busy);
+        free(line);
+        used = 0;
+        busy = 0;
+        from = line_end + 1;
+        line_end = from < c->rep.p + c->rep.len
+                       ? memchr(from, '\n', (size_t)(c->rep.p + c->rep.len - from))
+                       : NULL;
+    }
+}
+
+/* Seconds until the wall-clock or the idle limit. */
+static double time_left(const struct supervision *s, double deadline, double now)
+{
+    double left = deadline - now, idle = s->c->job->idle;
+
+    if (idle > 0 && s->last_report + idle - now < left)
+        left = s->last_report + idle - now;
+    return left;
+}
+
+/* Polls the command's pipes until it ends or a limit stops it; its wait status. */
 static int supervise(pid_t pid, struct collector *c, double t0)
 {
     const struct sbx_job *job = c->job;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);   /* -1 on old kernels: poll by time */
-    double deadline = t0 + job->wall, last_report = t0;
-    double tick = 1.0 / (double)sysconf(_SC_CLK_TCK), budget = job->window_cpu;
-    struct cpu_watch watch = {0};
-    unsigned long long window_start = 0;
+    struct supervision s = {.pid = pid, .c = c, .budget = job->window_cpu, .last_report = t0,
+                            .tick = 1.0 / (double)sysconf(_SC_CLK_TCK), .next_shared = t0,
+                            .watch_shared = mode != ISO_BWRAP && !(use_ns && ns_mounts) &&
+                                            as_root && !job->trusted};
     int status = 0;
-    bool watch_shared = mode != ISO_BWRAP && !(use_ns && ns_mounts) && as_root && !job->trusted;
-    double next_shared = t0;
 
     for (;;) {
-        double now = now_seconds(), left = deadline - now;
-        if (job->idle > 0) {
-            double idle_left = last_report + job->idle - now;
-            left = idle_left < left ? idle_left : left;
-        }
+        double now = now_seconds(), left = time_left(&s, t0 + job->wall, now);
         if (left <= 0 || sbx_interrupted) {
             c->res->timed_out = !sbx_interrupted;
             kill_run(pid);
             waitpid(pid, &status, 0);
             break;
         }
-        if (watch_shared && now >= next_shared) {
-            next_shared = now + 0.1;
-            if (shared_bytes() > tmp_bytes + SHM_BYTES) {
-                c->res->tmpfs_full = true;
-                kill_run(pid);
-                kill_pass();
-            }
-        }
-        if (budget > 0 || job->window_budget) {
-            pid_t hot;
-            unsigned long long ticks = command_ticks(pid, &watch, &hot);
-            if (budget > 0 && hot > 0 &&
-                (double)(ticks - (ticks > window_start ? window_start : ticks)) * tick > budget) {
-                kill(hot, SIGKILL);
-                if (c->res->ncpu_kills < SBX_MAX_KILLS)
-                    c->res->cpu_kill_at[c->res->ncpu_kills++] = c->rep.len;
-                window_start = ticks;       /* a fresh budget for what comes next */
-            }
-        }
+        enforce_shared_size(&s, now);
+        enforce_cpu_budget(&s);
         struct pollfd p[3] = {{c->outr, POLLIN, 0}, {c->repr, POLLIN, 0}, {pidfd, POLLIN, 0}};
         int ms = pidfd >= 0 ? (int)(left * 1000) + 1 : 20;
-        if ((budget > 0 || job->window_budget || watch_shared) && ms > 50)
+        if ((cpu_watched(&s) || s.watch_shared) && ms > 50)
             ms = 50;
         if (poll(p, 3, ms > 20 && pidfd < 0 ? 20 : ms) == -1 && errno != EINTR)
             die("poll: %s", strerror(errno));
@@ -854,34 +987,8 @@ static int supervise(pid_t pid, struct collector *c, double t0)
             size_t before = c->rep.len;
             collect(c, &c->repr, true);
             if (c->rep.len != before)
-                last_report = now_seconds();
-            /* Each complete line that came in: the next test's window starts. */
-            char *line_end = before < c->rep.len ? memchr(c->rep.p + before, '\n',
-                                                          c->rep.len - before) : NULL;
-            if (line_end) {
-                pid_t hot;
-                unsigned long long ticks = budget > 0 || job->window_budget
-                                               ? command_ticks(pid, &watch, &hot) : 0;
-                double used = (double)(ticks - (ticks > window_start ? window_start : ticks)) *
-                              tick;
-                int busy = watch.busy_max;
-                window_start = ticks;
-                watch.busy_max = 0;
-                /* The line may have begun before this read. */
-                char *from = memrchr(c->rep.p, '\n', (size_t)(line_end - c->rep.p));
-                from = from ? from + 1 : c->rep.p;
-                for (; line_end && job->window_budget; ) {
-                    char *line = xasprintf("%.*s", (int)(line_end - from), from);
-                    budget = job->window_budget(job->window_ctx, line, used, busy);
-                    free(line);
-                    used = 0;
-                    busy = 0;
-                    from = line_end + 1;
-                    line_end = from < c->rep.p + c->rep.len
-                                   ? memchr(from, '\n', (size_t)(c->rep.p + c->rep.len - from))
-                                   : NULL;
-                }
-            }
+                s.last_report = now_seconds();
+            next_windows(&s, before);
         }
         if (((pidfd >= 0 && p[2].revents) || pidfd < 0) &&
             waitpid(pid, &status, pidfd >= 0 ? 0 : WNOHANG) == pid)
@@ -892,77 +999,107 @@ static int supervise(pid_t pid, struct collector *c, double t0)
     return status;
 }
 
-int sbx_run(const struct sbx_job *job, struct sbx_result *res)
+/* One started command, from sbx_start to sbx_finish. */
+struct child {
+    struct sbx_job job;     /* the caller's, nproc raised by the uid's current tasks */
+    struct collector col;   /* its output and report pipes */
+    struct snapshot snap;   /* plain mode: what /tmp and /dev/shm held before */
+    int    setup_fd;        /* the setup-error pipe: the grader's own failure, if anything */
+    bool   plain;           /* no bubblewrap around it */
+    pid_t  pid;
+    time_t started;
+    double t0;
+};
+
+/* Argv, env, limits, pipes, the leftovers snapshot; forks the command. */
+static void sbx_start(const struct sbx_job *job, struct sbx_result *res, struct child *c)
 {
     struct strv argv = {0}, env = {0};
-    struct collector c = {.job = job, .res = res, .outr = -1, .repr = -1};
-    struct snapshot snap = {0};
     int outp[2], repp[2] = {-1, -1}, setupp[2];
-    bool plain = mode != ISO_BWRAP || job->trusted;
-    time_t started = time(NULL);
-    double t0 = now_seconds();
 
     memset(res, 0, sizeof *res);
     res->status = -1;
+    *c = (struct child){.job = *job, .plain = mode != ISO_BWRAP || job->trusted,
+                        .started = time(NULL), .t0 = now_seconds()};
+    c->col = (struct collector){.job = &c->job, .res = res, .outr = -1, .repr = -1};
     build_argv(job, &argv);
     build_env(job, &env);
-    struct sbx_job adjusted = *job;
     if (!as_root && !job->trusted && job->nproc)
-        adjusted.nproc += tasks_of_uid(run_uid);
-    job = &adjusted;
+        c->job.nproc += tasks_of_uid(run_uid);
     if (pipe2(outp, O_CLOEXEC) == -1 || pipe2(setupp, O_CLOEXEC) == -1 ||
         (job->report_fd >= 0 && pipe2(repp, O_CLOEXEC) == -1))
         die("pipe: %s", strerror(errno));
-    if (plain && !job->trusted)
-        snap_take(&snap);
+    if (c->plain && !job->trusted)
+        snap_take(&c->snap);
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid == -1)
+    c->pid = fork();
+    if (c->pid == -1)
         die("fork: %s", strerror(errno));
-    if (pid == 0)
-        child_exec(job, argv.v, env.v, outp[1], repp[1], setupp[1]);
+    if (c->pid == 0)
+        child_exec(&c->job, argv.v, env.v, outp[1], repp[1], setupp[1]);
     close(outp[1]);
     close(setupp[1]);
     if (repp[1] >= 0)
         close(repp[1]);
-    c.outr = outp[0];
-    c.repr = repp[0];
-    fcntl(c.outr, F_SETFL, O_NONBLOCK);
-    if (c.repr >= 0)
-        fcntl(c.repr, F_SETFL, O_NONBLOCK);
-
-    res->status = supervise(pid, &c, t0);
-    res->seconds = now_seconds() - t0;
-    /* The command is gone; its leftovers (daemons, orphans, fork bombs) go now, so that
-     * nobody holds the pipes open any more. */
-    kill(-pid, SIGKILL);
-    if (!job->trusted)
-        sbx_cleanup_strays();
-    drain(&c, 2.0);
-    if (c.outr >= 0)
-        close(c.outr);
-    if (c.repr >= 0)
-        close(c.repr);
-    /* The setup pipe closed at exec: anything in it is the grader's own failure. */
-    char why[300];
-    fcntl(setupp[0], F_SETFL, O_NONBLOCK);
-    ssize_t n = read(setupp[0], why, sizeof why - 1);
-    close(setupp[0]);
-    if (n > 0) {
-        why[n] = '\0';
-        res->setup_error = xasprintf("%s", why);
-    } else if (mode == ISO_BWRAP && !job->trusted && WIFEXITED(res->status) &&
-               WEXITSTATUS(res->status) == 1 && c.out.p && strncmp(c.out.p, "bwrap: ", 7) == 0) {
-        res->setup_error = first_lines(c.out.p, 1, 250, &(bool){false});
-    }
-    if (plain && !job->trusted)
-        snap_clean(&snap, started);
-    res->out_cut = res->out_total > c.out.len;
-    res->out = buf_take(&c.out);
-    res->report_len = c.rep.len;
-    res->report = buf_take(&c.rep);
+    c->setup_fd = setupp[0];
+    c->col.outr = outp[0];
+    c->col.repr = repp[0];
+    fcntl(c->col.outr, F_SETFL, O_NONBLOCK);
+    if (c->col.repr >= 0)
+        fcntl(c->col.repr, F_SETFL, O_NONBLOCK);
     strv_free(&argv);
     strv_free(&env);
+}
+
+/* The grader's own failure to set the command up, or NULL: what the child wrote on the setup
+ * pipe (closed at exec), or bubblewrap's own complaint. */
+static char *setup_error(const struct child *c, int status, const char *out)
+{
+    char why[300];
+
+    fcntl(c->setup_fd, F_SETFL, O_NONBLOCK);
+    ssize_t n = read(c->setup_fd, why, sizeof why - 1);
+    close(c->setup_fd);
+    if (n > 0) {
+        why[n] = '\0';
+        return xasprintf("%s", why);
+    }
+    if (mode == ISO_BWRAP && !c->job.trusted && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 1 && out && strncmp(out, "bwrap: ", 7) == 0)
+        return first_lines(out, 1, 250, &(bool){false});
+    return NULL;
+}
+
+/* Kills what the command left, drains its pipes, cleans leftovers, fills res. */
+static void sbx_finish(struct child *c, struct sbx_result *res)
+{
+    res->seconds = now_seconds() - c->t0;
+    /* The command is gone; its leftovers (daemons, orphans, fork bombs) go now, so that
+     * nobody holds the pipes open any more. */
+    kill(-c->pid, SIGKILL);
+    if (!c->job.trusted)
+        sbx_cleanup_strays();
+    drain(&c->col, 2.0);
+    if (c->col.outr >= 0)
+        close(c->col.outr);
+    if (c->col.repr >= 0)
+        close(c->col.repr);
+    res->setup_error = setup_error(c, res->status, c->col.out.p);
+    if (c->plain && !c->job.trusted)
+        snap_clean(&c->snap, c->started);
+    res->out_cut = res->out_total > c->col.out.len;
+    res->out = buf_take(&c->col.out);
+    res->report_len = c->col.rep.len;
+    res->report = buf_take(&c->col.rep);
+}
+
+int sbx_run(const struct sbx_job *job, struct sbx_result *res)
+{
+    struct child c;
+
+    sbx_start(job, res, &c);
+    res->status = supervise(c.pid, &c.col, c.t0);
+    sbx_finish(&c, res);
     return 0;
 }
 
@@ -1047,7 +1184,7 @@ static uid_t acquire_uid(void)
  * (the tools in build/bin). */
 static void close_one(const char *rel, struct buf *done)
 {
-    char *path = xasprintf("%s/%s", cfg.root, rel);
+    char *path = xasprintf("%s/%s", tree_root, rel);
     struct stat st;
 
     if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0007)) {
@@ -1062,7 +1199,7 @@ static void close_one(const char *rel, struct buf *done)
  * anywhere is set). */
 static void close_entries(const char *rel, const char *prefix, int anywhere, struct buf *done)
 {
-    char *dir = xasprintf("%s/%s", cfg.root, rel);
+    char *dir = xasprintf("%s/%s", tree_root, rel);
     DIR *d = opendir(dir);
     struct dirent *e;
 
@@ -1100,7 +1237,7 @@ static void close_tree(void)
 static void probe_namespaces(void)
 {
     char *argv[] = {"/bin/true", NULL};
-    struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048, .wall = 20,
+    struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048, .wall = PROBE_WALL,
                           .nproc = 64};
     struct sbx_result res;
 
@@ -1137,44 +1274,42 @@ static void probe_namespaces(void)
     close_tree();
 }
 
-void sbx_init(int slot)
+void sbx_take_uid(void)
 {
-    static bool probed;
-
     as_root = geteuid() == 0;
-    (void)slot;
     run_uid = as_root ? acquire_uid() : getuid();
     /* Orphans of plain-mode runs come back to us, so they can be killed and reaped. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    if (probed)
-        return;
-    probed = true;
-    /* Every job's private /tmp together within a share of the RAM. */
+}
+
+/* Each job's private /tmp: all jobs together within a share of the RAM. */
+static unsigned long tmp_share(int jobs)
+{
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0) {
-        unsigned long share = (unsigned long)pages * (unsigned long)page / TMPFS_RAM_SHARE /
-                              (unsigned long)(cfg.jobs > 0 ? cfg.jobs : 1);
-        share = share > SHM_BYTES ? share - SHM_BYTES : 0;
-        tmp_bytes = share < TMP_BYTES_MIN ? TMP_BYTES_MIN : share > TMP_BYTES_MAX
-                                                               ? TMP_BYTES_MAX : share;
+
+    if (pages <= 0 || page <= 0)
+        return TMP_BYTES_MAX;
+    unsigned long share = (unsigned long)pages * (unsigned long)page / TMPFS_RAM_SHARE /
+                          (unsigned long)(jobs > 0 ? jobs : 1);
+    share = share > SHM_BYTES ? share - SHM_BYTES : 0;
+    return share < TMP_BYTES_MIN ? TMP_BYTES_MIN : share > TMP_BYTES_MAX ? TMP_BYTES_MAX : share;
+}
+
+/* True if bubblewrap runs a command here; else probe_note says why not. */
+static bool bwrap_works(void)
+{
+    if (access("/usr/bin/bwrap", X_OK) != 0) {
+        probe_note = xstrdup("/usr/bin/bwrap is not installed");
+        return false;
     }
-    if (cfg.isolation == ISO_PLAIN) {
-        mode = ISO_PLAIN;
-        if (as_root)
-            probe_namespaces();
-        return;
-    }
-    if (access("/usr/bin/bwrap", X_OK) == 0) {
-        char *argv[] = {"/bin/true", NULL};
-        struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048, .wall = 20,
-                              .nproc = 64};
-        struct sbx_result res;
-        mode = ISO_BWRAP;
-        sbx_run(&job, &res);
-        if (res.status == 0 && !res.timed_out) {
-            sbx_result_free(&res);
-            return;
-        }
+    char *argv[] = {"/bin/true", NULL};
+    struct sbx_job job = {.argv = argv, .report_fd = -1, .out_keep = 2048,
+                          .wall = PROBE_WALL, .nproc = 64};
+    struct sbx_result res;
+    mode = ISO_BWRAP;
+    sbx_run(&job, &res);
+    bool ok = res.status == 0 && !res.timed_out;
+    if (!ok) {
         bool cut;
         char *line = first_lines(res.out, 1, 200, &cut);
         char *nl = strchr(line, '\n');
@@ -1182,12 +1317,20 @@ void sbx_init(int slot)
             *nl = '\0';
         probe_note = xasprintf("%s", *line ? line : "bwrap failed");
         free(line);
-        sbx_result_free(&res);
-    } else {
-        probe_note = xstrdup("/usr/bin/bwrap is not installed");
     }
+    sbx_result_free(&res);
+    return ok;
+}
+
+void sbx_init(int isolation, int jobs, const char *root)
+{
+    tree_root = root;
+    sbx_take_uid();
+    tmp_bytes = tmp_share(jobs);
+    if (isolation != ISO_PLAIN && bwrap_works())
+        return;
     mode = ISO_PLAIN;
-    if (cfg.isolation == ISO_BWRAP)
+    if (isolation == ISO_BWRAP)
         die("--isolation bwrap: bubblewrap does not work here: %s", probe_note);
     if (as_root)
         probe_namespaces();

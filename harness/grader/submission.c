@@ -3,6 +3,7 @@
  * file's name), or a single student file. Only regular files count (lstat, never a symlink);
  * at any depth; the shallowest wins, with a message when there are several. */
 #include "grader.h"
+#include "grader-config.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,11 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define SOURCE_MAX   (1u << 20)         /* a student file larger than this is refused */
-#define ARCHIVE_MAX  (64u << 20)
-#define WALK_DEPTH   32
-#define WALK_ENTRIES 100000
 
 char *submission_name(const char *path)
 {
@@ -187,8 +183,6 @@ static int take_file(const char *src, const char *dst, struct grade *g, const ch
 
 /* ---- Archives ------------------------------------------------------------------------- */
 
-static char *tool_said;     /* what tar/unzip complained about, shown if nothing was found */
-
 static const char *archive_kind(const char *path)
 {
     unsigned char m[512] = {0};
@@ -214,137 +208,152 @@ static const char *archive_kind(const char *path)
     return NULL;
 }
 
-/* Extracts the members named like a student file into scratch/in/x; returns 0 or -1 with
- * a note for the student. */
-static int extract(const char *path, const char *scratch, struct lab *labs, int nlabs,
-                   struct grade *g, char **outdir)
+/* The extractor's command line: only members named like a student file of a graded lab. */
+static void extract_argv(const char *kind, const struct lab *labs, int nlabs, struct strv *argv)
+{
+    bool zip = strcmp(kind, "zip") == 0;
+
+    if (zip) {
+        strv_split(argv, "/usr/bin/unzip -qq -o archive");
+    } else {
+        strv_split(argv, "/usr/bin/tar -x --no-same-owner --no-same-permissions -f archive");
+        if (strcmp(kind, "tar") != 0)
+            strv_add(argv, kind);
+        strv_split(argv, "-C x --wildcards");
+    }
+    for (int i = 0; i < nlabs; i++) {
+        if (!lab_graded(&labs[i]))
+            continue;
+        strv_add(argv, labs[i].file);
+        strv_addf(argv, "*/%s", labs[i].file);
+    }
+    if (zip)
+        strv_split(argv, "-d x");
+}
+
+/* What tar or unzip complained about, but for the members it did not find (we asked for
+ * names that need not exist): NULL if nothing else. */
+static char *tool_complaint(char *out, bool zip)
+{
+    struct buf said = {0};
+    char *save = NULL, *note = NULL;
+    int shown = 0;
+
+    for (char *l = strtok_r(out, "\n", &save); l && shown < 3; l = strtok_r(NULL, "\n", &save))
+        if (!strstr(l, "Not found in archive") && !strstr(l, "Exiting with failure") &&
+            !strstr(l, "filename not matched"))
+            buf_printf(&said, "%s%.200s", shown++ ? "; " : "", l);
+    if (said.p) {
+        sanitize_text(said.p);
+        note = xasprintf("%s said: %s", zip ? "unzip" : "tar", said.p);
+    }
+    free(said.p);
+    return note;
+}
+
+/* Runs the extractor sandboxed in dir `in`; a timeout goes to the notes, a complaint to
+ * *complaint. */
+static void run_extractor(char **argv, const char *in, const char *path, bool zip,
+                          struct grade *g, char **complaint)
+{
+    struct sbx_job job = {.argv = argv, .cwd = in, .report_fd = -1,
+                          .out_keep = EXTRACT_OUTPUT_KEEP, .wall = EXTRACT_WALL,
+                          .cpu = EXTRACT_CPU, .as = EXTRACT_AS_BYTES,
+                          .fsize = EXTRACT_FSIZE_BYTES, .nofile = EXTRACT_NOFILE,
+                          .nproc = EXTRACT_NPROC};
+    struct sbx_result res;
+
+    sbx_run(&job, &res);
+    if (res.timed_out)
+        strv_addf(&g->notes, "%s: extracting took more than %.0f s; stopped", path,
+                  EXTRACT_WALL);
+    else if (res.status != 0)
+        *complaint = tool_complaint(res.out, zip);
+    sbx_result_free(&res);
+}
+
+/* Why the archive at path cannot be extracted (a note for the student), or NULL. */
+static char *unextractable(const char *path, const char *kind)
+{
+    struct stat st;
+
+    if (!kind)
+        return xasprintf("%s is neither a directory nor a .tar.gz, .tgz or .zip archive", path);
+    if (stat(path, &st) == -1 || st.st_size > ARCHIVE_MAX)
+        return xasprintf("%s: archive larger than %u MiB, not extracted", path,
+                         ARCHIVE_MAX >> 20);
+    if (strcmp(kind, "zip") == 0 && access("/usr/bin/unzip", X_OK) != 0)
+        return xasprintf("%s: cannot read .zip archives here: unzip is not installed "
+                         "(apt-get install unzip)", path);
+    return NULL;
+}
+
+/* Extracts the members named like a student file into scratch/in/x; returns 0 with *outdir
+ * set (and *complaint, what the tool said, or NULL), or -1 with a note for the student. */
+static int extract(const char *path, const char *scratch, const struct lab *labs, int nlabs,
+                   struct grade *g, char **outdir, char **complaint)
 {
     const char *kind = archive_kind(path);
+    char *why = unextractable(path, kind);
+
+    if (why) {
+        strv_add(&g->notes, why);
+        free(why);
+        return -1;
+    }
     char *in = xasprintf("%s/in", scratch), *x = xasprintf("%s/in/x", scratch);
     char *copy = xasprintf("%s/in/archive", scratch);
-    struct stat st;
-    int ret = -1;
-
-    if (!kind) {
-        strv_addf(&g->notes, "%s is neither a directory nor a .tar.gz, .tgz or .zip archive",
-                  path);
-        goto out;
-    }
-    if (stat(path, &st) == -1 || st.st_size > ARCHIVE_MAX) {
-        strv_addf(&g->notes, "%s: archive larger than %u MiB, not extracted", path,
-                  ARCHIVE_MAX >> 20);
-        goto out;
-    }
     if (mkdirs(x, 0755) == -1 || copy_file(path, copy, 0644) == -1)
         die("%s: cannot copy the archive: %s", path, strerror(errno));
     sbx_own(in);
     sbx_own(x);
     sbx_own(copy);
     struct strv argv = {0};
-    bool zip = strcmp(kind, "zip") == 0;
-    if (zip) {
-        if (access("/usr/bin/unzip", X_OK) != 0) {
-            strv_addf(&g->notes, "%s: cannot read .zip archives here: unzip is not installed "
-                      "(apt-get install unzip)", path);
-            goto out;
-        }
-        strv_split(&argv, "/usr/bin/unzip -qq -o archive");
-    } else {
-        strv_split(&argv, "/usr/bin/tar -x --no-same-owner --no-same-permissions -f archive");
-        if (strcmp(kind, "tar") != 0)
-            strv_add(&argv, kind);
-        strv_split(&argv, "-C x --wildcards");
-    }
-    for (int i = 0; i < nlabs; i++) {
-        if (!cfg.lab_selected[labs[i].num] || labs[i].skip)
-            continue;
-        strv_add(&argv, labs[i].file);
-        strv_addf(&argv, "*/%s", labs[i].file);
-    }
-    if (zip)
-        strv_split(&argv, "-d x");
-    struct sbx_job job = {.argv = argv.v, .cwd = in, .report_fd = -1, .out_keep = 4096,
-                          .wall = 30, .cpu = 30, .as = 1ul << 30, .fsize = 16ul << 20,
-                          .nofile = 64, .nproc = 16};
-    struct sbx_result res;
-    sbx_run(&job, &res);
+    extract_argv(kind, labs, nlabs, &argv);
+    run_extractor(argv.v, in, path, strcmp(kind, "zip") == 0, g, complaint);
     strv_free(&argv);
-    if (res.timed_out)
-        strv_addf(&g->notes, "%s: extracting took more than 30 s; stopped", path);
-    else if (res.status != 0) {
-        struct buf said = {0};
-        char *save = NULL;
-        int shown = 0;
-        for (char *l = strtok_r(res.out, "\n", &save); l && shown < 3; l = strtok_r(NULL, "\n", &save))
-            if (!strstr(l, "Not found in archive") && !strstr(l, "Exiting with failure") &&
-                !strstr(l, "filename not matched")) {
-                buf_printf(&said, "%s%.200s", shown++ ? "; " : "", l);
-            }
-        if (said.p) {
-            sanitize_text(said.p);
-            tool_said = xasprintf("%s said: %s", zip ? "unzip" : "tar", said.p);
-        }
-        free(said.p);
-    }
-    sbx_result_free(&res);
-    *outdir = xstrdup(x);
-    ret = 0;
-out:
+    *outdir = x;
     free(in);
-    free(x);
     free(copy);
-    return ret;
+    return 0;
 }
 
-int submission_collect(const char *path, const char *scratch, struct lab *labs, int nlabs,
-                       char **found, struct grade *g)
+/* Where to search for the student files: path itself (a directory), nowhere (path is a
+ * student file, taken as it is into c), or the extracted archive. NULL: nowhere. */
+static char *search_root(const char *path, const char *scratch, const struct lab *labs,
+                         int nlabs, struct candidates *c, int nc, struct grade *g,
+                         char **complaint)
 {
-    struct candidates c[MAX_LABS];
     struct stat st;
     char *dir = NULL;
-    int nc = 0, map[MAX_LABS];
 
-    for (int i = 0; i < nlabs; i++)
-        found[i] = NULL;
     if (stat(path, &st) == -1) {
         strv_addf(&g->notes, "%s: %s", path, strerror(errno));
-        return 0;
+        return NULL;
     }
-    for (int i = 0; i < nlabs; i++)
-        if (cfg.lab_selected[labs[i].num] && !labs[i].skip) {
-            memset(&c[nc], 0, sizeof c[nc]);
-            c[nc].file = labs[i].file;
-            map[nc++] = i;
-        }
-    if (S_ISDIR(st.st_mode)) {
-        dir = xstrdup(path);
-    } else if (S_ISREG(st.st_mode)) {
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        for (int k = 0; k < nc; k++)
-            if (strcmp(base, c[k].file) == 0)
-                c[k].best = xstrdup(path);
-        bool single = false;
-        for (int k = 0; k < nc; k++)
-            single |= c[k].best != NULL;
-        if (!single && extract(path, scratch, labs, nlabs, g, &dir) == -1)
-            dir = NULL;
-    } else {
+    if (S_ISDIR(st.st_mode))
+        return xstrdup(path);
+    if (!S_ISREG(st.st_mode)) {
         strv_addf(&g->notes, "%s: not a directory or a regular file", path);
+        return NULL;
     }
-    if (dir) {
-        int budget = WALK_ENTRIES;
-        walk(dir, "", 0, c, nc, &budget);
-        if (budget <= 0)
-            strv_addf(&g->notes, "the submission has more than %d entries; the search stopped",
-                      WALK_ENTRIES);
-    }
-    bool none = true;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    bool single = false;
     for (int k = 0; k < nc; k++)
-        none &= c[k].best == NULL;
-    if (none && tool_said)
-        strv_addf(&g->notes, "nothing usable in the archive; %s", tool_said);
-    free(tool_said);
-    tool_said = NULL;
+        if (strcmp(base, c[k].file) == 0) {
+            c[k].best = xstrdup(path);
+            single = true;
+        }
+    if (!single && extract(path, scratch, labs, nlabs, g, &dir, complaint) == -1)
+        return NULL;
+    return dir;
+}
+
+/* Copies each chosen file into scratch/<lab>/src; found[lab index] is its path inside the
+ * submission. Duplicates get a note: which one was used. */
+static void take_chosen(struct candidates *c, int nc, const int *map, const char *dir,
+                        const char *scratch, struct lab *labs, char **found, struct grade *g)
+{
     for (int k = 0; k < nc; k++) {
         struct lab *lab = &labs[map[k]];
         if (!c[k].best)
@@ -366,6 +375,37 @@ int submission_collect(const char *path, const char *scratch, struct lab *labs, 
         free(c[k].best);
         strv_free(&c[k].others);
     }
+}
+
+void submission_collect(const char *path, const char *scratch, struct lab *labs, int nlabs,
+                        char **found, struct grade *g)
+{
+    struct candidates c[MAX_LABS];
+    int nc = 0, map[MAX_LABS];
+    char *complaint = NULL;
+
+    for (int i = 0; i < nlabs; i++) {
+        found[i] = NULL;
+        if (lab_graded(&labs[i])) {
+            memset(&c[nc], 0, sizeof c[nc]);
+            c[nc].file = labs[i].file;
+            map[nc++] = i;
+        }
+    }
+    char *dir = search_root(path, scratch, labs, nlabs, c, nc, g, &complaint);
+    if (dir) {
+        int budget = WALK_ENTRIES;
+        walk(dir, "", 0, c, nc, &budget);
+        if (budget <= 0)
+            strv_addf(&g->notes, "the submission has more than %d entries; the search stopped",
+                      WALK_ENTRIES);
+    }
+    bool none = true;
+    for (int k = 0; k < nc; k++)
+        none &= c[k].best == NULL;
+    if (none && complaint)
+        strv_addf(&g->notes, "nothing usable in the archive; %s", complaint);
+    free(complaint);
+    take_chosen(c, nc, map, dir, scratch, labs, found, g);
     free(dir);
-    return 0;
 }

@@ -72,20 +72,27 @@ void die(const char *fmt, ...)
     exit(1);
 }
 
-int grader_errors;
-
 void warnx_(const char *fmt, ...)
 {
     va_list ap;
-
-    if (strncmp(fmt, "grader error", 12) == 0)
-        grader_errors++;
 
     fputs("mmgrade: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void grader_error(struct strv *errors, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "mmgrade: grader error: %s\n", msg);
+    strv_add(errors, msg);
+    free(msg);
 }
 
 double now_seconds(void)
