@@ -2,7 +2,8 @@
  * named MAP_SHARED mapping (a regular file, or a POSIX shared-memory object with KV_SHM).
  * You implement these functions in kvstore.c; kvtool and the tests call them. Handout: lab3.
  * Every function returns -1 (kv_open: NULL) with errno set on failure and keeps nothing it
- * acquired; errno values not listed are those of the failing system call, unchanged. */
+ * acquired; errno values not listed are those of the failing system call, unchanged.
+ * Library code prints nothing (no printf, perror, fprintf): errno is the report. */
 #ifndef KVSTORE_H
 #define KVSTORE_H
 
@@ -16,7 +17,9 @@
 enum {
     KV_CREATE = 1,          /* create the store if it does not exist */
     KV_RDONLY = 2,          /* map it read-only: kv_get/kv_foreach only, no lock taken,
-                               so reads must never wait for a writer (it may have died) */
+                               so reads must never wait for a writer (it may have died);
+                               KV_CREATE | KV_RDONLY creates a missing store as KV_CREATE
+                               does, and the handle is read-only all the same */
     KV_SHM    = 4,          /* name is a POSIX shared-memory name ("/name"), not a path */
 };
 

@@ -1,8 +1,11 @@
-/* kv_close.c - public tests of kv_close and of what kv_open keeps: no file descriptor
- * and no mapping outlives a closed handle or a failed open.
+/* kv_close.c - public tests of kv_close and of what the library leaves behind: no file
+ * descriptor and no mapping outlives a closed handle or a failed open, and no call prints.
  * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself.
  * Run: make test, or build/tests/lab3-solution/run --filter 'kv_close/..'. */
 #include "lab3_util.h"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #define HINT_LEAK HINT(S_ERRNO, "kv_close must munmap and close what kv_open made; a " \
                        "failing kv_open undoes what it did")
@@ -119,4 +122,75 @@ Test(kv_close, null_handle_gives_EINVAL)
     MM_CHECK_ERRNO(o.del, EINVAL, HINT(S_ENTRIES, "kv NULL is EINVAL"));
     MM_CHECK(o.count == 0, HINT(S_ENTRIES, "kv_count(NULL) is 0"), "kv_count(NULL) returned "
              "%zu, expected 0.", o.count);
+}
+
+/* Library code prints nothing: the errno is the report, and the tools print it. Every call
+ * runs, failing and succeeding, with standard output and error sent to a file. */
+static void quiet_calls(const char *path, const char *dir, const char *text, long *ok)
+{
+    struct kv *kv, *ro;
+    char buf[8], big[KV_VALUE_MAX + 1] = { 0 }, longkey[KV_KEY_MAX + 2];
+
+    memset(longkey, 'k', sizeof longkey - 1), longkey[sizeof longkey - 1] = '\0';
+    kv_open(NULL, 16, KV_CREATE), kv_open(path, 0, 0), kv_open(path, 0, KV_CREATE);
+    kv_open(text, 0, 0), kv_open(dir, 0, 0), kv_open(dir, 0, KV_RDONLY);
+    kv_open("no-slash", 16, KV_CREATE | KV_SHM);
+    if ((kv = kv_open(path, 2, KV_CREATE)) == NULL)
+        return;
+    *ok += kv_put(kv, "a", "1", 1) == 0;
+    *ok += kv_put(kv, "a", "2", 1) == 0;
+    *ok += kv_put(kv, "b", "3", 1) == 0;
+    kv_put(kv, "c", "4", 1), kv_put(kv, longkey, "x", 1), kv_put(kv, "big", big, sizeof big);
+    kv_put(kv, "", "x", 1), kv_put(kv, NULL, "x", 1), kv_put(kv, "a", NULL, 1);
+    *ok += kv_get(kv, "a", buf, sizeof buf) == 1;
+    kv_get(kv, "zz", buf, sizeof buf), kv_get(kv, "a", buf, 0), kv_get(kv, "a", NULL, 4);
+    *ok += kv_del(kv, "b") == 0;
+    kv_del(kv, "b"), kv_foreach(kv, NULL, NULL), kv_count(kv);
+    *ok += kv_sync(kv) == 0;
+    if ((ro = kv_open(path, 0, KV_RDONLY)) != NULL) {
+        kv_put(ro, "a", "5", 1), kv_del(ro, "a"), kv_get(ro, "a", buf, sizeof buf);
+        *ok += kv_close(ro) == 0;
+    }
+    *ok += kv_close(kv) == 0;
+    kv_close(NULL), kv_sync(NULL), kv_count(NULL), kv_get(NULL, "a", buf, 1);
+    kv_del(NULL, "a"), kv_foreach(NULL, NULL, NULL), kv_unlink(NULL, 0);
+    *ok += kv_unlink(path, 0) == 0;
+    kv_unlink(path, 0), kv_unlink("no-slash", KV_SHM);
+}
+
+Test(kv_close, library_calls_print_nothing)
+{
+    const char *path = kvt_path(), *dir = mm_tmpdir(), *said = mm_tmpfile("", 0);
+    const char *text = mm_tmpfile("not a store, just text\n", 23);
+    struct { long ok; int redirected; } o;
+    size_t len;
+
+    MM_SUBJECT(o) {
+        int fd = open(said, O_WRONLY | O_APPEND | O_CLOEXEC);
+        int out = dup(1), err = dup(2);
+        fflush(stdout), fflush(stderr);
+        o.redirected = fd != -1 && out != -1 && err != -1 && dup2(fd, 1) == 1 &&
+                       dup2(fd, 2) == 2;
+        if (o.redirected)
+            quiet_calls(path, dir, text, &o.ok);
+        fflush(stdout), fflush(stderr);
+        dup2(out, 1), dup2(err, 2);
+        close(out), close(err), close(fd);
+    }
+    MM_CHECK(o.redirected, MM_NO_HINT, "test setup: could not redirect standard output");
+    char *output = mm_slurp(said, &len);
+    MM_CHECK(output != NULL, MM_NO_HINT, "test setup: could not read the output back");
+    char first[81];
+    snprintf(first, sizeof first, "%.*s", (int)(len < 80 ? len : 80), output);
+    for (char *c = first; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            *c = ' ';
+    free(output);
+    MM_CHECK(len == 0, HINT(S_ERRNO, "library code prints nothing, not even on errors: set "
+             "errno and return -1 (or NULL); the tools print the message. Remove debugging "
+             "printf, perror and fprintf calls"), "kvstore.c printed %zu bytes during 40-odd "
+             "calls, expected none; they begin: \"%s\".", len, first);
+    MM_CHECK(o.ok == 9, HINT(S_ENTRIES, "kv_open, kv_put, kv_get, kv_del, kv_sync, kv_close "
+             "and kv_unlink on a store of 2 slots"), "only %ld of the 9 calls that must "
+             "succeed did.", o.ok);
 }

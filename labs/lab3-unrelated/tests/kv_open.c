@@ -310,3 +310,62 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
                  "another process was creating.", opens[i].text);
     }
 }
+
+/* KV_CREATE | KV_RDONLY: a missing store is created as with KV_CREATE, and the handle is
+ * read-only all the same; an existing store opens read-only and keeps its data. */
+Test(kv_open, create_rdonly_creates_a_store_and_a_rdonly_handle)
+{
+    const char *path = kvt_path(), *zero = kvt_path();
+    struct { struct mm_call create, put, close, reopen, put2, close2, existing, close3,
+             zero_slots; struct kvt_val missing, got; size_t count; bool zero_left; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.create = kvt_open(&kv, path, 16, KV_CREATE | KV_RDONLY);
+        if (kv != NULL) {
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.missing = kvt_get(kv, "nothing", 16);
+            o.put = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.close = MM_CALL(kv_close(kv));
+        }
+        o.reopen = kvt_open(&kv, path, 0, 0);
+        if (kv != NULL) {
+            o.put2 = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.close2 = MM_CALL(kv_close(kv));
+        }
+        o.existing = kvt_open(&kv, path, 16, KV_CREATE | KV_RDONLY);
+        if (kv != NULL) {
+            o.got = kvt_get(kv, "k", 16);
+            o.close3 = MM_CALL(kv_close(kv));
+        }
+        o.zero_slots = kvt_open(&kv, zero, 0, KV_CREATE | KV_RDONLY);
+        if (kv != NULL)
+            kv_close(kv);
+        o.zero_left = kvt_exists(zero);
+    }
+    MM_CHECK_PTR(o.create, HINT(S_OPEN, "KV_CREATE | KV_RDONLY creates a missing store as "
+                 "KV_CREATE does (through a read-write descriptor), then hands back a "
+                 "read-only handle"));
+    MM_CHECK(o.count == 0, HINT(S_OPEN, "a new store is empty"), "kv_count of a store just "
+             "created with KV_CREATE | KV_RDONLY is %zu, expected 0.", o.count);
+    MM_CHECK_ERRNO(o.missing.get, ENOENT, HINT(S_ENTRIES, "a new store holds no key"));
+    MM_CHECK_ERRNO(o.put, EBADF, HINT(S_OPEN, "a handle opened with KV_RDONLY is read-only, "
+                   "also when the same call created the store"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+    MM_CHECK_PTR(o.reopen, HINT(S_OPEN, "the store KV_CREATE | KV_RDONLY made is a complete "
+                 "store: header, ready state and slots"));
+    MM_CHECK_OK(o.put2, HINT(S_OPEN, "the store KV_CREATE | KV_RDONLY made is a complete "
+                "store that read-write handles can change"));
+    MM_CHECK_OK(o.close2, HINT_CLOSE);
+    MM_CHECK_PTR(o.existing, HINT(S_OPEN, "KV_CREATE | KV_RDONLY on an existing store opens "
+                 "it read-only"));
+    MM_CHECK(kvt_val_is(&o.got, "v", 1), HINT(S_OPEN, "KV_CREATE | KV_RDONLY on an existing "
+             "store keeps its data"), "kv_open(path, 16, KV_CREATE | KV_RDONLY) of an existing "
+             "store, then kv_get(\"k\") returned %lld (%s), expected 1 (\"v\").",
+             o.got.get.ret, o.got.get.ret == -1 ? mm_errno_name(o.got.get.err) : "no error");
+    MM_CHECK_OK(o.close3, HINT_CLOSE);
+    MM_CHECK_NULL_ERRNO(o.zero_slots, EINVAL, HINT(S_ERRNO, "a new store needs at least one "
+                        "slot, with KV_RDONLY too"));
+    MM_CHECK(!o.zero_left, HINT(S_ERRNO, "check nslots before creating anything"),
+             "kv_open(path, 0, KV_CREATE | KV_RDONLY) failed but left a file behind.");
+}
