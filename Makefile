@@ -41,7 +41,7 @@ $(BUILD)/asan/%.o: %.c
 # lab_setup(lab): sources of the tests (public + private) and of each implementation; the
 # provided tools (linked with the reference solution); the lab's `make test` part.
 define lab_setup
-$(1)_TESTS    := $$(wildcard $$($(1)_DIR)/tests/*.c) $$(wildcard harness/tests/$(1)/*.c)
+$(1)_TESTS    := $$(wildcard $$($(1)_DIR)/tests/*.c) $$(wildcard harness/$(1)/tests/*.c)
 $(1)_solution := solutions/$$(notdir $$($(1)_DIR))/$$($(1)_FILE)
 $(1)_starter  := $$($(1)_DIR)/$$($(1)_FILE)
 CPPFLAGS      += -I$$($(1)_DIR)
@@ -86,6 +86,7 @@ $(foreach lab,$(LABS),$(foreach impl,solution starter,\
 # ---- Components with their own fragments -------------------------------------------------
 -include harness/grader/grader.mk
 -include harness/selftest/selftest.mk
+-include harness/hosted/hosted.mk
 -include harness/bench/bench.mk
 -include handouts/handouts.mk
 -include harness/mutation/mutation.mk
@@ -110,13 +111,14 @@ clean:
 
 help:
 	@echo "make demo        install, build, grade the solutions and the starters, bench, plot, handouts"
-	@echo "make test        the whole test suite (installs what is missing first)"
+	@echo "make test        the whole test suite (installs what is missing first); its parts, each alone:"
+	@echo "                 $(TEST_TARGETS)"
 	@echo "make grade SUB=path   grade one submission (directory, .tar.gz or .zip)"
 	@echo "make bench | plot [FULL=1]   timing data and gnuplot figures"
 	@echo "make handouts | pdf | dist     handouts (HTML, PDF with wkhtmltopdf), student kit"
 	@echo "make gradescope [LAB=N] [HIDDEN=visible]   one Gradescope autograder.zip per lab"
 	@echo "make autolab [AUTOLAB_LAB=N]   Autolab's autograde files under $(BUILD)/autolab"
-	@echo "make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T]   the share of reference mutants the tests kill"
+	@echo "make mutation LAB=N [SAMPLE=K SEED=S MATCH=re ONLY=m001,.. MAX_SECONDS=T]   the share of reference mutants the tests kill"
 	@echo "make clean       remove $(BUILD)/"
 	@echo "V=1              show the full commands"
 
