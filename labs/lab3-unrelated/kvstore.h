@@ -39,8 +39,10 @@ struct kv;                  /* an open store: private to kvstore.c */
  * them succeed, exactly one initialises it and the others wait for it. Every open (with or
  * without KV_CREATE, KV_RDONLY too) of a store whose creator has not finished yet waits
  * for it, about 2 s at most (a deadline on the clock); a store still unfinished then is
- * not a store (EINVAL). A create that fails after making the file or object removes it
- * again, so that nobody waits for a store that never comes.
+ * not a store (EINVAL); the wait sleeps between looks (it does not spin on the CPU). A
+ * create that fails after making the file or object removes it again, so that nobody waits
+ * for a store that never comes. A new store has mode 0666 before the umask; the descriptor
+ * a handle keeps is close-on-exec, so programs the caller runs do not inherit it.
  * Returns the handle, or NULL with errno:
  *   EINVAL  name NULL; KV_CREATE for a missing store with nslots == 0, or with nslots so
  *           large that the store's size overflows; KV_SHM and name does not start with
@@ -49,20 +51,23 @@ struct kv;                  /* an open store: private to kvstore.c */
  *           byte past its end, so a bad file gives EINVAL, not SIGBUS, here. Later accesses
  *           can still raise SIGBUS if another process truncates the store, or if a sparse
  *           store's file system is full (handout primer, "SIGBUS and SIGSEGV");
- *   ENOENT  missing and no KV_CREATE;
+ *   ENOENT  missing and no KV_CREATE; with KV_CREATE, a dangling symbolic link (O_CREAT |
+ *           O_EXCL never creates through one: retry a bounded number of times, then ENOENT);
  *   EISDIR  name is a directory (ENODEV with KV_RDONLY, as mmap says);
  *   EACCES  permission denied (passed through from open/shm_open/mmap);
  *   or the errno of open, shm_open, ftruncate, fstat or mmap. */
 struct kv *kv_open(const char *name, size_t nslots, int flags);
 
-/* Unmaps and closes the store (it stays on disk or in /dev/shm). kv == NULL: EINVAL.
- * The handle is freed even when munmap or close reports an error. */
+/* Unmaps and closes the store (it stays on disk or in /dev/shm). Returns 0, or -1 with
+ * errno: EINVAL if kv == NULL, else munmap's or close's. The handle is freed even when
+ * munmap or close reports an error. */
 int kv_close(struct kv *kv);
 
 /* Removes the store's file (unlink) or, with KV_SHM, its shared-memory object
- * (shm_unlink). Open handles stay usable. EINVAL for name NULL or a KV_SHM name without
- * '/' (never add the '/' yourself), else the errno of unlink/shm_unlink (ENOENT when
- * missing). */
+ * (shm_unlink). Open handles stay usable. Returns 0, or -1 with errno: EINVAL for name
+ * NULL or a KV_SHM name without '/' (never add the '/' yourself), else the errno of
+ * unlink/shm_unlink (ENOENT when missing). A file store's name is any path, relative
+ * ones included. */
 int kv_unlink(const char *name, int flags);
 
 /* Writes the store's dirty pages to the device now (msync MS_SYNC of the whole mapping)

@@ -197,3 +197,221 @@ Test(kv_open, permission_denied_gives_EACCES)
     MM_CHECK_PTR(o.ro_rdonly, HINT(S_ERRNO, "open a KV_RDONLY store with O_RDONLY"));
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+/* O_CREAT | O_EXCL never creates through a symbolic link: on a dangling one it says EEXIST,
+ * and opening it says ENOENT. Such a name is a missing store that cannot be created: ENOENT
+ * at once, after a bounded number of retries, and nothing created at the link's target. */
+Test(kv_open, dangling_symlink_gives_ENOENT)
+{
+    const char *dir = mm_tmpdir();
+    char link[4096], target[4096];
+    struct { struct mm_call create, plain; bool target_made; } o;
+
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(target, sizeof target, "%s/nowhere", dir);
+    MM_CHECK(symlink(target, link) == 0, MM_NO_HINT, "test setup: symlink failed");
+    MM_SUBJECT_WITH(o, .timeout_ms = 5000, .may_die = true) {
+        struct kv *kv;
+        o.create = kvt_open(&kv, link, 16, KV_CREATE);
+        if (kv != NULL)
+            kv_close(kv);
+        o.plain = kvt_open(&kv, link, 16, 0);
+        if (kv != NULL)
+            kv_close(kv);
+        o.target_made = kvt_exists(target);
+    }
+    kvt_check_returned(5000, HINT(S_OPEN, "when O_CREAT | O_EXCL says EEXIST and the open "
+                       "that follows says ENOENT, retry a bounded number of times"),
+                       "kv_open of a dangling symbolic link with KV_CREATE");
+    MM_CHECK_NULL_ERRNO(o.create, ENOENT, HINT(S_ERRNO, "a dangling symbolic link: O_CREAT | "
+                        "O_EXCL says EEXIST, open says ENOENT; after a few retries, ENOENT"));
+    MM_CHECK_NULL_ERRNO(o.plain, ENOENT, HINT(S_ERRNO, "without KV_CREATE a dangling link is "
+                        "a missing store"));
+    MM_CHECK(!o.target_made, HINT(S_OPEN, "create with O_CREAT | O_EXCL, which never follows "
+             "a symbolic link"), "kv_open created the target of a dangling symbolic link.");
+}
+
+/* A creator that has sized the file (ftruncate: all zeros) but not yet written the header:
+ * an opener without KV_CREATE, here KV_RDONLY, waits for it like any other. */
+Test(kv_open, rdonly_opener_waits_for_a_creator_that_sized_the_file)
+{
+    size_t len;
+    char *img = store_image(16, &len);
+    const char *path = mm_tmpfile(NULL, len);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t head = len < (size_t)page ? len : (size_t)page;
+    struct { struct mm_call open, close; struct kvt_val got; long long took; int writer; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        pid_t writer = mm_fork();
+        if (writer == 0) {              /* the creator, slow: slots first, header last */
+            int fd = open(path, O_WRONLY | O_CLOEXEC);
+            kvt_sleep_ms(250);
+            bool ok = fd != -1 &&
+                      pwrite(fd, img + head, len - head, (off_t)head) == (ssize_t)(len - head) &&
+                      pwrite(fd, img, head, 0) == (ssize_t)head;
+            _exit(ok ? 0 : 1);
+        }
+        long long start = kvt_now_ms();
+        o.open = kvt_open(&kv, path, 0, KV_RDONLY);
+        o.took = kvt_now_ms() - start;
+        if (kv != NULL) {
+            o.got = kvt_get(kv, "img2", KV_VALUE_MAX);
+            o.close = MM_CALL(kv_close(kv));
+        }
+        o.writer = mm_wait(writer, 5000);
+    }
+    free(img);
+    MM_CHECK(o.writer == 0, MM_NO_HINT, "test setup: the writer of the store failed");
+    MM_CHECK_PTR(o.open, HINT(S_OPEN, "every open of a store whose creator has not finished "
+                 "waits (at most 2 s) for the ready state, KV_RDONLY too; a header of zeros is "
+                 "a creator's work in progress, not a bad store"));
+    MM_CHECK(o.took >= 150, HINT(S_OPEN, "a header of zeros is not a store yet: wait"),
+             "kv_open(path, 0, KV_RDONLY) returned after %lld ms, before the creator wrote "
+             "the header (250 ms).", o.took);
+    MM_CHECK(kvt_val_whole(&o.got, "img2", NULL), HINT(S_OPEN, "map the store once it is "
+             "ready"), "after waiting for the creator, kv_get(\"img2\") found %s.",
+             kvt_val_text(&o.got, "img2"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* Capacity 1: the smallest store works, and its one slot is all it has. */
+Test(kv_open, one_slot_store_holds_one_key)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, put, second, replace, close; struct kvt_val got; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 1, KV_CREATE);
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "only", "1", 1));
+            o.second = MM_CALL(kv_put(kv, "second", "2", 1));
+            o.replace = MM_CALL(kv_put(kv, "only", "33", 2));
+            o.got = kvt_get(kv, "only", 8);
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT(S_OPEN, "nslots 1 is a valid capacity"));
+    MM_CHECK_OK(o.put, HINT(S_ENTRIES, "the first key of a 1-slot store"));
+    MM_CHECK_ERRNO(o.second, ENOSPC, HINT(S_ENTRIES, "a 1-slot store holds one key"));
+    MM_CHECK_OK(o.replace, HINT(S_ENTRIES, "replacing the one key of a full store works"));
+    MM_CHECK(kvt_val_is(&o.got, "33", 2), HINT(S_ENTRIES, "kv_put replaces the value"),
+             "kv_get(\"only\") returned %lld, expected 2 (\"33\").", o.got.get.ret);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* The descriptor a handle keeps is close-on-exec: programs the caller starts must not
+ * inherit the store. A handle that keeps no descriptor passes too. */
+Test(kv_open, kept_descriptor_is_close_on_exec)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, close; int kept, inherited; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        char real[4096];
+        o.open = kvt_open(&kv, path, 16, KV_CREATE);
+        if (kv != NULL && realpath(path, real) != NULL) {
+            for (int fd = 0; fd < 1024; fd++) {
+                char link[64], to[4096];
+                snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+                ssize_t n = readlink(link, to, sizeof to - 1);
+                if (n <= 0)
+                    continue;
+                to[n] = '\0';
+                if (strcmp(to, real) == 0) {
+                    o.kept++;
+                    o.inherited += !(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+                }
+            }
+        }
+        if (kv != NULL)
+            o.close = MM_CALL(kv_close(kv));
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK(o.inherited == 0, HINT(S_OPEN, "open the store with O_CLOEXEC (shm_open sets it "
+             "itself)"), "%d of the %d descriptors kv_open keeps of the store would be "
+             "inherited by programs the caller runs (no FD_CLOEXEC).", o.inherited, o.kept);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* A new store gets mode 0666 before the umask, like any file a program creates: the user's
+ * umask, not the library, decides who else may open it. */
+Test(kv_open, new_store_mode_is_0666_before_umask)
+{
+    const char *path = kvt_path(), *name = kvt_shm_name();
+    struct { struct mm_call file, shm; unsigned file_mode, shm_mode; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        struct stat sb;
+        char shm_path[300];
+        umask(0);
+        o.file = kvt_open(&kv, path, 4, KV_CREATE);
+        if (kv != NULL) {
+            kv_close(kv);
+            if (stat(path, &sb) == 0)
+                o.file_mode = sb.st_mode & 07777;
+        }
+        o.shm = kvt_open(&kv, name, 4, KV_CREATE | KV_SHM);
+        snprintf(shm_path, sizeof shm_path, "/dev/shm%s", name);
+        if (kv != NULL) {
+            kv_close(kv);
+            if (stat(shm_path, &sb) == 0)
+                o.shm_mode = sb.st_mode & 07777;
+        }
+    }
+    MM_CHECK_PTR(o.file, HINT_OPEN);
+    MM_CHECK_PTR(o.shm, HINT_OPEN);
+    MM_CHECK(o.file_mode == 0666 && o.shm_mode == 0666, HINT(S_OPEN, "create with mode 0666 "
+             "and let the umask decide"), "with umask 0, a new file store has mode %04o and "
+             "a new shm store %04o, expected 0666 for both.", o.file_mode, o.shm_mode);
+}
+
+/* A file store's name is any path: a relative one (no '/' at all) is a file in the current
+ * directory, for kv_open and kv_unlink alike; only KV_SHM names need the leading '/'. */
+Test(kv_open, relative_path_names_a_file_store)
+{
+    const char *dir = mm_tmpdir();
+    char full[4096];
+    struct { struct mm_call open, put, close, reopen, reclose, unlink; struct kvt_val got;
+             bool made, left; int cd; } o;
+
+    snprintf(full, sizeof full, "%s/rel.kv", dir);
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.cd = chdir(dir);
+        o.open = kvt_open(&kv, "rel.kv", 8, KV_CREATE);
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "here", "yes", 3));
+            o.close = MM_CALL(kv_close(kv));
+        }
+        o.made = kvt_exists(full);
+        o.reopen = kvt_open(&kv, "rel.kv", 0, KV_RDONLY);
+        if (kv != NULL) {
+            o.got = kvt_get(kv, "here", 8);
+            o.reclose = MM_CALL(kv_close(kv));
+        }
+        o.unlink = MM_CALL(kv_unlink("rel.kv", 0));
+        o.left = kvt_exists(full);
+    }
+    MM_CHECK(o.cd == 0, MM_NO_HINT, "test setup: chdir failed");
+    MM_CHECK_PTR(o.open, HINT(S_ERRNO, "a relative path is a file store's name too: only "
+                 "KV_SHM names must start with '/'"));
+    MM_CHECK_OK(o.put, HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+    MM_CHECK(o.made, HINT(S_SHARING, "a relative path names a file in the current directory"),
+             "kv_open(\"rel.kv\", 8, KV_CREATE) did not create rel.kv in the current "
+             "directory.");
+    MM_CHECK_PTR(o.reopen, HINT(S_ERRNO, "a relative path is a file store's name too"));
+    MM_CHECK(kvt_val_is(&o.got, "yes", 3), HINT(S_SHARING, "the store lives in the file"),
+             "reopened by its relative path, kv_get(\"here\") returned %lld, expected 3.",
+             o.got.get.ret);
+    MM_CHECK_OK(o.reclose, HINT_CLOSE);
+    MM_CHECK_OK(o.unlink, HINT(S_ERRNO, "kv_unlink of a relative path is unlink(2) of it: "
+                "only KV_SHM names must start with '/'"));
+    MM_CHECK(!o.left, HINT(S_SHARING, "kv_unlink removes the file"), "kv_unlink(\"rel.kv\", "
+             "0) left the file behind.");
+}

@@ -5,6 +5,7 @@
 #include "lab3_util.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #define HINT_LEAK HINT(S_ERRNO, "kv_close must munmap and close what kv_open made; a " \
@@ -12,11 +13,19 @@
 
 #define ROUNDS 21
 
+/* Bytes malloc has handed out and not had back (glibc's count; under ASan, which keeps its
+ * own heap and checks leaks itself, it stays constant). */
+static size_t heap_in_use(void)
+{
+    return mallinfo2().uordblks;
+}
+
 struct open_close_seen {
     struct mm_call create, created_close;
     struct mm_call open[ROUNDS], put[ROUNDS], close[ROUNDS];
     long long got[ROUNDS];
     int fds_before, maps_before, fds_after, maps_after;
+    size_t heap_before, heap_after;
 };
 
 static void open_close_rounds(const char *path, struct open_close_seen *o)
@@ -31,7 +40,8 @@ static void open_close_rounds(const char *path, struct open_close_seen *o)
     /* Round 0 is a warm-up: the first malloc of a size may map an arena (ASan's too). */
     for (int i = 0; i < ROUNDS; i++) {
         if (i == 1)
-            o->fds_before = mm_count_fds(), o->maps_before = kvt_count_file_maps();
+            o->fds_before = mm_count_fds(), o->maps_before = kvt_count_file_maps(),
+            o->heap_before = heap_in_use();
         o->open[i] = kvt_open(&kv, path, 0, i % 2 ? KV_RDONLY : 0);
         if (kv == NULL)
             return;
@@ -41,6 +51,7 @@ static void open_close_rounds(const char *path, struct open_close_seen *o)
         o->close[i] = MM_CALL(kv_close(kv));
     }
     o->fds_after = mm_count_fds(), o->maps_after = kvt_count_file_maps();
+    o->heap_after = heap_in_use();
 }
 
 Test(kv_close, open_close_leaks_no_fd_or_mapping)
@@ -63,6 +74,9 @@ Test(kv_close, open_close_leaks_no_fd_or_mapping)
     MM_CHECK(o.fds_after == o.fds_before && o.maps_after == o.maps_before, HINT_LEAK,
              "after 20 kv_open + kv_close: %d file descriptors (before: %d), %d file mappings "
              "(before: %d).", o.fds_after, o.fds_before, o.maps_after, o.maps_before);
+    MM_CHECK(o.heap_after == o.heap_before, HINT(S_OPEN, "kv_close frees the handle kv_open "
+             "allocated"), "after 20 kv_open + kv_close, %zu bytes of heap more were in use "
+             "(malloc'd and never freed).", o.heap_after - o.heap_before);
 }
 
 Test(kv_close, failed_open_leaks_nothing)
@@ -78,12 +92,14 @@ Test(kv_close, failed_open_leaks_nothing)
     struct {
         struct mm_call call[3][6];
         int fds_before, maps_before, fds_after, maps_after;
+        size_t heap_before, heap_after;
     } o;
     /* An open may wait up to 2 s before it decides: few rounds, and time for them. */
     MM_SUBJECT_WITH(o, .timeout_ms = 25000) {
         for (int i = 0; i < 3; i++) {
             if (i == 1)                 /* after a warm-up round, as above */
-                o.fds_before = mm_count_fds(), o.maps_before = kvt_count_file_maps();
+                o.fds_before = mm_count_fds(), o.maps_before = kvt_count_file_maps(),
+                o.heap_before = heap_in_use();
             o.call[i][0] = MM_CALL(kv_open(missing, 0, 0));
             o.call[i][1] = MM_CALL(kv_open(dir, 0, 0));
             o.call[i][2] = MM_CALL(kv_open(dir, 0, KV_RDONLY));
@@ -92,6 +108,7 @@ Test(kv_close, failed_open_leaks_nothing)
             o.call[i][5] = MM_CALL(kv_open(bigfile, 0, 0));
         }
         o.fds_after = mm_count_fds(), o.maps_after = kvt_count_file_maps();
+        o.heap_after = heap_in_use();
     }
     static const int want[6] = { ENOENT, EISDIR, ENODEV, EINVAL, EINVAL, EINVAL };
     for (int i = 0; i < 3; i++)
@@ -100,6 +117,9 @@ Test(kv_close, failed_open_leaks_nothing)
     MM_CHECK(o.fds_after == o.fds_before && o.maps_after == o.maps_before, HINT_LEAK,
              "after 12 failed kv_open calls: %d file descriptors (before: %d), %d file mappings "
              "(before: %d).", o.fds_after, o.fds_before, o.maps_after, o.maps_before);
+    MM_CHECK(o.heap_after == o.heap_before, HINT(S_OPEN, "a failing kv_open frees the handle "
+             "it allocated"), "after 12 failed kv_open calls, %zu bytes of heap more were in "
+             "use (malloc'd and never freed).", o.heap_after - o.heap_before);
 }
 
 Test(kv_close, null_handle_gives_EINVAL)
@@ -193,4 +213,41 @@ Test(kv_close, library_calls_print_nothing)
     MM_CHECK(o.ok == 9, HINT(S_ENTRIES, "kv_open, kv_put, kv_get, kv_del, kv_sync, kv_close "
              "and kv_unlink on a store of 2 slots"), "only %ld of the 9 calls that must "
              "succeed did.", o.ok);
+}
+
+/* Success is 0, exactly, for every call that returns an int status: callers may write
+ * `if (kv_put(...) != 0)`. */
+static int visit_none(const char *key, const void *val, size_t len, void *arg)
+{
+    (void)key, (void)val, (void)len, (void)arg;
+    return 0;
+}
+
+Test(kv_close, successful_calls_return_0)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, put, replace, del, sync, foreach, close, unlink; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.replace = MM_CALL(kv_put(kv, "k", "w", 1));
+            o.del = MM_CALL(kv_del(kv, "k"));
+            o.sync = MM_CALL(kv_sync(kv));
+            o.foreach = MM_CALL(kv_foreach(kv, visit_none, NULL));
+            o.close = MM_CALL(kv_close(kv));
+            o.unlink = MM_CALL(kv_unlink(path, 0));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    const struct mm_call *calls[] = { &o.put, &o.replace, &o.del, &o.sync, &o.foreach,
+                                      &o.close, &o.unlink };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        MM_CHECK_OK(*calls[i], HINT(S_ERRNO, "the call must succeed here"));
+        MM_CHECK(calls[i]->ret == 0, HINT(S_ERRNO, "success is 0, exactly (kv_get returns "
+                 "a length, kv_count a count)"), "%s succeeded with %lld, expected 0.",
+                 calls[i]->text, calls[i]->ret);
+    }
 }

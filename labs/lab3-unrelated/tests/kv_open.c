@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -270,6 +271,12 @@ Test(kv_open, overflowing_nslots_gives_EINVAL_and_no_file)
     }
 }
 
+static long long cpu_ms(const struct rusage *ru)
+{
+    return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000LL +
+           (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
+}
+
 /* A creator that won O_CREAT | O_EXCL and never finished: the file stays empty. Every open,
  * not only KV_CREATE's, waits for it about 2 s (not 2 ms, not forever), then gives up with
  * EINVAL. */
@@ -285,17 +292,22 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
     close(fd);
 
     for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
-        struct mm_call c;
+        struct { struct mm_call c; long long cpu_ms; } o;
         long long start = kvt_now_ms();
-        MM_SUBJECT_WITH(c, .timeout_ms = 8000, .may_die = true) {
+        MM_SUBJECT_WITH(o, .timeout_ms = 8000, .may_die = true) {
             struct kv *kv;
-            c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
-                                                                                       : 0,
-                                                        opens[i].flags));
+            struct rusage before, after;
+            getrusage(RUSAGE_SELF, &before);
+            o.c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
+                                                                                         : 0,
+                                                          opens[i].flags));
+            getrusage(RUSAGE_SELF, &after);
+            o.cpu_ms = cpu_ms(&after) - cpu_ms(&before);
             if (kv != NULL)
                 kv_close(kv);
         }
         long long took = kvt_now_ms() - start;
+        struct mm_call c = o.c;
         kvt_check_returned(8000, HINT(S_OPEN, "wait for a creator at most 2 s, then give up"),
                            opens[i].text);
         MM_CHECK_NULL_ERRNO(c, EINVAL, HINT(S_OPEN, "a store that is still not ready after "
@@ -304,6 +316,10 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
                  "on the clock (CLOCK_MONOTONIC), polling with a short sleep"), "%s of a store "
                  "whose creator never finished gave up after %lld ms, expected about 2000 ms.",
                  opens[i].text, took);
+        MM_CHECK(o.cpu_ms <= 500, HINT(S_OPEN, "sleep about a millisecond between looks at "
+                 "the header (nanosleep): a busy loop takes a CPU from the creator it waits "
+                 "for"), "%s used %lld ms of CPU time while it waited %lld ms for a creator, "
+                 "expected at most 500.", opens[i].text, o.cpu_ms, took);
         struct stat sb;
         MM_CHECK(stat(path, &sb) == 0 && sb.st_size == 0, HINT(S_OPEN, "only the process "
                  "whose O_CREAT | O_EXCL succeeded initialises"), "%s changed a store file "
