@@ -377,3 +377,43 @@ Test(kv_foreach, rdonly_handle_visits_every_entry)
              "after 40 whole entries.", o.foreach.ret, o.m.calls, whole);
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+/* A key is the bytes up to its NUL, whatever follows in the caller's buffer or in the slot:
+ * a slot that held a longer key, then a tombstone, takes a shorter one. */
+Test(kv_get, key_ends_at_its_nul)
+{
+    const char *path = kvt_path();
+    static const char put_key[] = { 'a', 'b', 'c', '\0', 'Q' };
+    static const char get_key[] = { 'a', 'b', 'c', '\0', 'Z' };
+    static const char again_key[] = { 'a', 'b', 'c', '\0', 'Y' };
+    struct { struct mm_call open, put_long, del_long, put, replace, close;
+             struct kvt_val got; size_t count; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 1, KV_CREATE);
+        if (kv != NULL) {
+            o.put_long = MM_CALL(kv_put(kv, "abcdefgh", "long", 4));
+            o.del_long = MM_CALL(kv_del(kv, "abcdefgh"));
+            o.put = MM_CALL(kv_put(kv, put_key, "v1", 2));
+            o.replace = MM_CALL(kv_put(kv, again_key, "v2", 2));
+            o.got = kvt_get(kv, get_key, 8);
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put_long, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK_OK(o.del_long, HINT_ENTRIES("kv_del of a key just put"));
+    MM_CHECK_OK(o.put, HINT_ENTRIES("a deleted key's slot is free again"));
+    MM_CHECK_OK(o.replace, HINT_ENTRIES("compare keys up to and including the NUL, never past "
+                "it: \"abc\" is the key already stored, so kv_put replaces it"));
+    MM_CHECK(kvt_val_is(&o.got, "v2", 2), HINT_ENTRIES("compare keys up to and including the "
+             "NUL, never past it (bytes after the NUL, in the slot or the caller's buffer, are "
+             "not part of the key)"), "in a 1-slot store, kv_get(\"abc\") after putting "
+             "\"abc\" twice (over a tombstone of \"abcdefgh\") returned %lld, expected 2 "
+             "(\"v2\").", o.got.get.ret);
+    MM_CHECK(o.count == 1, HINT_ENTRIES("a replaced key is one entry"), "kv_count is %zu, "
+             "expected 1.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}

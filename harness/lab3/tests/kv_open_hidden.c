@@ -415,3 +415,17 @@ Test(kv_open, relative_path_names_a_file_store)
     MM_CHECK(!o.left, HINT(S_SHARING, "kv_unlink removes the file"), "kv_unlink(\"rel.kv\", "
              "0) left the file behind.");
 }
+
+/* open's own errors pass through unchanged, with KV_CREATE too: creating in a directory
+ * that does not exist is ENOENT, and nothing is created. */
+Test(kv_open, create_in_missing_directory_gives_ENOENT)
+{
+    const char *dir = mm_tmpdir();
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/no-such-dir/store", dir);
+    MM_CALL_NULL_ERRNO(kv_open(path, 16, KV_CREATE), ENOENT, HINT(S_ERRNO, "when O_CREAT | "
+                       "O_EXCL fails with anything but EEXIST, return its errno"));
+    MM_CALL_NULL_ERRNO(kv_open(path, 16, KV_CREATE | KV_RDONLY), ENOENT, HINT(S_ERRNO, "when "
+                       "O_CREAT | O_EXCL fails with anything but EEXIST, return its errno"));
+}
