@@ -5,6 +5,9 @@
 #include "../../../labs/lab3-unrelated/tests/lab3_util.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -428,4 +431,79 @@ Test(kv_open, create_in_missing_directory_gives_ENOENT)
                        "O_EXCL fails with anything but EEXIST, return its errno"));
     MM_CALL_NULL_ERRNO(kv_open(path, 16, KV_CREATE | KV_RDONLY), ENOENT, HINT(S_ERRNO, "when "
                        "O_CREAT | O_EXCL fails with anything but EEXIST, return its errno"));
+}
+
+/* ---- A store unlinked between a creator's two opens ------------------------------------ */
+/* The race "O_CREAT | O_EXCL says EEXIST, then the store is unlinked before the open that
+ * follows" made certain: a seccomp user-notification filter stops every openat of the
+ * subject's main thread, and a supervisor thread (not filtered) lets each one go on,
+ * removing the file just before the second open of its path. */
+struct vanish {
+    const char *path;
+    int listener, opens;
+};
+
+static void *vanish_supervisor(void *arg)
+{
+    struct vanish *v = arg;
+    /* Static, not seccomp_notify_alloc'd: the thread never ends, and nothing may leak. */
+    static _Alignas(64) unsigned char req_buf[1024], resp_buf[1024];
+    struct seccomp_notif *req = (struct seccomp_notif *)req_buf;
+    struct seccomp_notif_resp *resp = (struct seccomp_notif_resp *)resp_buf;
+
+    for (;;) {
+        memset(req, 0, sizeof *req);
+        if (seccomp_notify_receive(v->listener, req) != 0)
+            continue;
+        const char *name = (const char *)(uintptr_t)req->data.args[1];
+        if (name != NULL && strcmp(name, v->path) == 0 && ++v->opens == 2)
+            unlink(v->path);            /* gone between the O_EXCL open and the next one */
+        memset(resp, 0, sizeof *resp);
+        resp->id = req->id;
+        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        seccomp_notify_respond(v->listener, resp);
+    }
+    return NULL;
+}
+
+Test(kv_open, create_retries_when_the_store_vanishes)
+{
+    const char *path = mm_tmpfile("", 0);   /* a creator's file, soon unlinked */
+    static struct vanish v;
+    struct { struct mm_call open, put, close; struct kvt_val got; int watched, opens; } o;
+
+    v.path = path;
+    MM_SUBJECT(o) {
+        struct kv *kv = NULL;
+        pthread_t tid;
+        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        o.watched = ctx != NULL &&
+                    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 0) == 0 &&
+                    seccomp_load(ctx) == 0 && (v.listener = seccomp_notify_fd(ctx)) >= 0;
+        if (ctx != NULL)
+            seccomp_release(ctx);
+        if (o.watched)
+            o.watched = pthread_create(&tid, NULL, vanish_supervisor, &v) == 0;
+        if (o.watched) {
+            o.open = kvt_open(&kv, path, 8, KV_CREATE);
+            o.opens = v.opens;
+        }
+        if (kv != NULL) {
+            o.put = MM_CALL(kv_put(kv, "after", "race", 4));
+            o.got = kvt_get(kv, "after", 8);
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK(o.watched, MM_NO_HINT, "test setup: could not install the seccomp filter");
+    MM_CHECK_PTR(o.open, HINT(S_OPEN, "when O_CREAT | O_EXCL says EEXIST and the open that "
+                 "follows says ENOENT, the store was unlinked in between: try O_CREAT | O_EXCL "
+                 "again (a bounded number of times)"));
+    MM_CHECK(o.opens >= 3, HINT(S_OPEN, "after EEXIST then ENOENT, create the store again"),
+             "kv_open opened the store's path %d times, expected at least 3 (O_EXCL, open, "
+             "O_EXCL again).", o.opens);
+    MM_CHECK_OK(o.put, HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK(kvt_val_is(&o.got, "race", 4), HINT(S_OPEN, "the process that wins O_EXCL on "
+             "the retry initialises the store"), "in the store created on the retry, "
+             "kv_get(\"after\") returned %lld, expected 4.", o.got.get.ret);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
 }
