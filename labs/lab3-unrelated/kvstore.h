@@ -40,8 +40,8 @@ struct kv;                  /* an open store: private to kvstore.c */
  * without KV_CREATE, KV_RDONLY too) of a store whose creator has not finished yet waits
  * for it, about 2 s at most (a deadline on the clock); a store still unfinished then is
  * not a store (EINVAL); the wait sleeps between looks (it does not spin on the CPU). A
- * create that fails after making the file or object removes it again, so that nobody waits
- * for a store that never comes. A new store has mode 0666 before the umask; the descriptor
+ * create that fails after making the file or object, before the store is ready, removes it
+ * again, so that nobody waits for a store that never comes. A new store has mode 0666 before the umask; the descriptor
  * a handle keeps is close-on-exec, so programs the caller runs do not inherit it.
  * Returns the handle, or NULL with errno:
  *   EINVAL  name NULL; KV_CREATE for a missing store with nslots == 0, or with nslots so

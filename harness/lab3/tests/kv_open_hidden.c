@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -506,4 +507,133 @@ Test(kv_open, create_retries_when_the_store_vanishes)
              "the retry initialises the store"), "in the store created on the retry, "
              "kv_get(\"after\") returned %lld, expected 4.", o.got.get.ret);
     MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* ---- A mapping that fails inside kv_open ------------------------------------------------ */
+/* The fail_at-th MAP_SHARED mmap of the subject's main thread fails with ENOMEM (what
+ * RLIMIT_AS would give; a seccomp user-notification supervisor decides, so that ASan's own
+ * anonymous mappings are untouched); every other one goes on. */
+struct mmap_fault {
+    int listener, fail_at, seen;
+};
+
+static void *mmap_fault_supervisor(void *arg)
+{
+    struct mmap_fault *f = arg;
+    static _Alignas(64) unsigned char req_buf[1024], resp_buf[1024];
+    struct seccomp_notif *req = (struct seccomp_notif *)req_buf;
+    struct seccomp_notif_resp *resp = (struct seccomp_notif_resp *)resp_buf;
+
+    for (;;) {
+        memset(req, 0, sizeof *req);
+        if (seccomp_notify_receive(f->listener, req) != 0)
+            continue;
+        memset(resp, 0, sizeof *resp);
+        resp->id = req->id;
+        if (++f->seen == f->fail_at)
+            resp->error = -ENOMEM;
+        else
+            resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        seccomp_notify_respond(f->listener, resp);
+    }
+    return NULL;
+}
+
+/* Installs the filter and starts the supervisor (in a subject only); false if it could not. */
+static bool fail_shared_mmap(struct mmap_fault *f, int fail_at)
+{
+    pthread_t tid;
+    f->fail_at = fail_at;
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    bool ok = ctx != NULL &&
+              seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(mmap), 1,
+                               SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_SHARED, MAP_SHARED)) == 0 &&
+              seccomp_load(ctx) == 0 && (f->listener = seccomp_notify_fd(ctx)) >= 0;
+    if (ctx != NULL)
+        seccomp_release(ctx);
+    return ok && pthread_create(&tid, NULL, mmap_fault_supervisor, f) == 0;
+}
+
+struct mmap_fault_seen {
+    struct mm_call open;
+    bool installed, left;
+    int seen, fds_before, fds_after, maps_before, maps_after;
+    long long size_after;
+};
+
+static struct mmap_fault_seen open_with_mmap_fault(const char *path, int flags, int fail_at)
+{
+    static struct mmap_fault f;
+    struct mmap_fault_seen o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv = NULL;
+        struct stat sb;
+        o.installed = fail_shared_mmap(&f, fail_at);
+        o.fds_before = mm_count_fds(), o.maps_before = kvt_count_file_maps();
+        if (o.installed)
+            o.open = kvt_open(&kv, path, 16, flags);
+        o.seen = f.seen;
+        o.fds_after = mm_count_fds(), o.maps_after = kvt_count_file_maps();
+        o.left = kvt_exists(path);
+        o.size_after = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+        if (kv != NULL)
+            kv_close(kv);
+    }
+    MM_CHECK(o.installed, MM_NO_HINT, "test setup: could not install the seccomp filter");
+    return o;
+}
+
+/* Each MAP_SHARED mmap kv_open makes fails in turn: kv_open must give mmap's ENOMEM, keep no
+ * descriptor or mapping, leave an existing store as it was, and remove a store it created
+ * when it fails before the store is ready. */
+Test(kv_open, failing_mmap_gives_ENOMEM_and_leaves_nothing)
+{
+    const char *existing = kvt_path();
+    struct { struct mm_call open, close; } made;
+    struct stat sb;
+
+    MM_SUBJECT(made) {
+        struct kv *kv;
+        made.open = kvt_open(&kv, existing, 16, KV_CREATE);
+        if (kv != NULL)
+            made.close = MM_CALL(kv_close(kv));
+    }
+    MM_CHECK_PTR(made.open, HINT_OPEN);
+    MM_CHECK_OK(made.close, HINT_CLOSE);
+    MM_CHECK(stat(existing, &sb) == 0, MM_NO_HINT, "test setup: the store is missing");
+    long long size = (long long)sb.st_size;
+
+    for (int round = 0; round < 2; round++) {
+        bool create = round == 0;
+        for (int k = 1; k <= 4; k++) {
+            const char *path = create ? kvt_path() : existing;
+            struct mmap_fault_seen o = open_with_mmap_fault(path, create ? KV_CREATE : 0, k);
+            if (o.seen < k) {           /* kv_open made fewer mappings: it must work */
+                MM_CHECK_PTR(o.open, HINT_OPEN);
+                break;
+            }
+            const char *what = create ? "creating a store" : "opening an existing store";
+            MM_CHECK(o.open.ret == 0 && o.open.err == ENOMEM, HINT(S_ERRNO, "when mmap fails, "
+                     "undo what kv_open did and return NULL with mmap's errno"), "%s, when "
+                     "MAP_SHARED mmap number %d failed with ENOMEM, kv_open returned %s "
+                     "(errno %s), expected NULL with ENOMEM.", what, k,
+                     o.open.ret ? "a handle" : "NULL", mm_errno_name(o.open.err));
+            MM_CHECK(o.fds_after == o.fds_before && o.maps_after == o.maps_before,
+                     HINT(S_ERRNO, "a failing kv_open closes and unmaps what it opened"),
+                     "%s with mmap number %d failing: %d file descriptors (before: %d), %d "
+                     "file mappings (before: %d).", what, k, o.fds_after, o.fds_before,
+                     o.maps_after, o.maps_before);
+            if (create && k == 1)
+                MM_CHECK(!o.left, HINT(S_OPEN, "a create that fails before the store is "
+                         "ready removes the file, or others wait for a store that never "
+                         "comes"), "creating a store whose first mmap failed left the file "
+                         "behind.");
+            if (!create)
+                MM_CHECK(o.size_after == size, HINT(S_OPEN, "never change a store you did "
+                         "not create"), "opening an existing store with mmap number %d "
+                         "failing changed its size from %lld to %lld bytes.", k, size,
+                         o.size_after);
+        }
+    }
 }
