@@ -39,18 +39,22 @@ struct kv;                  /* an open store: private to kvstore.c */
  * them succeed, exactly one initialises it and the others wait for it. Every open (with or
  * without KV_CREATE, KV_RDONLY too) of a store whose creator has not finished yet waits
  * for it, about 2 s at most (a deadline on the clock); a store still unfinished then is
- * not a store (EINVAL); the wait sleeps between looks (it does not spin on the CPU). A
- * create that fails after making the file or object, before the store is ready, removes it
- * again, so that nobody waits for a store that never comes. A new store has mode 0666 before the umask; the descriptor
- * a handle keeps is close-on-exec, so programs the caller runs do not inherit it.
+ * not a store (EINVAL). The wait sleeps between looks (it does not spin on the CPU). A
+ * create that fails after making the file or object, before the store is ready, removes
+ * it again, so that nobody waits for a store that never comes. A new store has mode 0666
+ * before the umask; the descriptor a handle keeps is close-on-exec, so programs the
+ * caller runs do not inherit it.
  * Returns the handle, or NULL with errno:
  *   EINVAL  name NULL; KV_CREATE for a missing store with nslots == 0, or with nslots so
  *           large that the store's size overflows; KV_SHM and name does not start with
  *           '/'; the object is not a store (bad magic or version, shorter than its header
  *           or than its slots need, or unfinished after 2 s) - checked before touching any
- *           byte past its end, so a bad file gives EINVAL, not SIGBUS, here. Later accesses
- *           can still raise SIGBUS if another process truncates the store, or if a sparse
- *           store's file system is full (handout primer, "SIGBUS and SIGSEGV");
+ *           byte past its end, so a bad file gives EINVAL, not SIGBUS, here. Only an empty
+ *           file or a header whose first word is still 0 may be a creator's work in
+ *           progress and is waited for; any other file that is not a store is refused at
+ *           once. Later accesses can still raise SIGBUS if another process truncates the
+ *           store, or if a sparse store's file system is full (handout primer, "SIGBUS and
+ *           SIGSEGV");
  *   ENOENT  missing and no KV_CREATE; with KV_CREATE, a dangling symbolic link (O_CREAT |
  *           O_EXCL never creates through one: retry a bounded number of times, then ENOENT);
  *   EISDIR  name is a directory (ENODEV with KV_RDONLY, as mmap says);
