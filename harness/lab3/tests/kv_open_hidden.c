@@ -101,6 +101,10 @@ Test(kv_open, header_cut_short_gives_EINVAL)
         expect_not_a_store(img, cuts[i], i == 1 ? KV_RDONLY : 0, HINT_NOT_A_STORE("the first "
                            "bytes of a store, shorter than its header: compare st_size with "
                            "the header size first"));
+    static const char zeros[1] = { 0 };
+    expect_not_a_store(zeros, sizeof zeros, 0, HINT_NOT_A_STORE("a file of one zero byte is "
+                       "shorter than any header: not a creator's work in progress (a creator "
+                       "sets the whole size at once)"));
     free(img);
 }
 
@@ -287,6 +291,10 @@ Test(kv_open, rdonly_opener_waits_for_a_creator_that_sized_the_file)
     MM_CHECK(o.took >= 150, HINT(S_OPEN, "a header of zeros is not a store yet: wait"),
              "kv_open(path, 0, KV_RDONLY) returned after %lld ms, before the creator wrote "
              "the header (250 ms).", o.took);
+    MM_CHECK(o.took <= 900, HINT(S_OPEN, "look at the header again about every millisecond "
+             "(a short nanosleep), so that a waiting open goes on as soon as the creator is "
+             "done"), "kv_open(path, 0, KV_RDONLY) returned %lld ms after it started, for a "
+             "creator done after 250 ms.", o.took);
     MM_CHECK(kvt_val_whole(&o.got, "img2", NULL), HINT(S_OPEN, "map the store once it is "
              "ready"), "after waiting for the creator, kv_get(\"img2\") found %s.",
              kvt_val_text(&o.got, "img2"));
