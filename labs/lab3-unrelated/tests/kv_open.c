@@ -292,7 +292,7 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
     close(fd);
 
     for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
-        struct { struct mm_call c; long long cpu_ms, took; } o;
+        struct { struct mm_call c; long long cpu_ms, took, sleeps; } o;
         MM_SUBJECT_WITH(o, .timeout_ms = 8000, .may_die = true) {
             struct kv *kv;
             struct rusage before, after;
@@ -304,6 +304,7 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
             getrusage(RUSAGE_SELF, &after);
             o.took = kvt_now_ms() - start;
             o.cpu_ms = cpu_ms(&after) - cpu_ms(&before);
+            o.sleeps = after.ru_nvcsw - before.ru_nvcsw;
             if (kv != NULL)
                 kv_close(kv);
         }
@@ -321,6 +322,13 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
                  "the header (nanosleep): a busy loop takes a CPU from the creator it waits "
                  "for"), "%s used %lld ms of CPU time while it waited %lld ms for a creator, "
                  "expected at most 500.", opens[i].text, o.cpu_ms, took);
+        /* Each pause gives up the CPU once (a voluntary context switch): a loop without
+         * one never pauses, one of 1 ms pauses about 2000 times in 2 s. */
+        MM_CHECK(o.sleeps >= 20 && o.sleeps <= 10000, HINT(S_OPEN, "pause about a "
+                 "millisecond (nanosleep) between looks at the header: never a busy loop, "
+                 "nor pauses of a few microseconds"), "%s paused %lld times while it waited "
+                 "%lld ms for a creator, expected between 20 and 10000 (about one pause a "
+                 "millisecond).", opens[i].text, o.sleeps, took);
         struct stat sb;
         MM_CHECK(stat(path, &sb) == 0 && sb.st_size == 0, HINT(S_OPEN, "only the process "
                  "whose O_CREAT | O_EXCL succeeded initialises"), "%s changed a store file "
