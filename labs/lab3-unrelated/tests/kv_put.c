@@ -293,3 +293,43 @@ Test(kv_put, rdonly_handle_gives_EBADF)
     MM_CHECK_OK(o.close_ro, HINT_CLOSE);
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+/* val may be NULL only for an empty value; buf only for cap 0. At the edges: len 1, cap 1. */
+Test(kv_put, null_value_only_for_empty_values)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, null1, null0, one, get_empty, get_one, get_cap1, close;
+             struct kvt_val absent; size_t count; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
+        if (kv != NULL) {
+            o.null1 = MM_CALL(kv_put(kv, "nothing", NULL, 1));
+            o.absent = kvt_get(kv, "nothing", 8);
+            o.null0 = MM_CALL(kv_put(kv, "empty", NULL, 0));
+            o.one = MM_CALL(kv_put(kv, "one", "1", 1));
+            o.get_empty = MM_CALL(kv_get(kv, "empty", NULL, 0));
+            o.get_one = MM_CALL(kv_get(kv, "one", NULL, 0));
+            o.get_cap1 = MM_CALL(kv_get(kv, "one", NULL, 1));
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_ERRNO(o.null1, EINVAL, HINT(S_ENTRIES, "val NULL with len > 0 is EINVAL, checked "
+                   "before anything is stored"));
+    MM_CHECK_ERRNO(o.absent.get, ENOENT, HINT(S_ENTRIES, "a refused kv_put stores nothing"));
+    MM_CHECK_OK(o.null0, HINT(S_ENTRIES, "val NULL with len 0 is an empty value: valid"));
+    MM_CHECK_OK(o.one, HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK(o.get_empty.ret == 0, HINT(S_ENTRIES, "buf NULL with cap 0 is valid: an empty "
+             "value has length 0"), "kv_get(kv, \"empty\", NULL, 0) of an empty value returned "
+             "%lld (%s), expected 0.", o.get_empty.ret, mm_errno_name(o.get_empty.err));
+    MM_CHECK_ERRNO(o.get_one, ERANGE, HINT(S_ERRNO, "buf NULL with cap 0 is valid; a 1-byte "
+                   "value does not fit in 0 bytes: ERANGE"));
+    MM_CHECK_ERRNO(o.get_cap1, EINVAL, HINT(S_ENTRIES, "buf NULL with cap > 0 (here 1) is "
+                   "EINVAL"));
+    MM_CHECK(o.count == 2, HINT(S_ENTRIES, "kv_count is the number of live entries"),
+             "kv_count is %zu, expected 2 (\"empty\" and \"one\").", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
