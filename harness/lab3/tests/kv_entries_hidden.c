@@ -417,3 +417,46 @@ Test(kv_get, key_ends_at_its_nul)
              "expected 1.", o.count);
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+/* Two keys that agree on their first bytes are two keys, whatever the hash function: here
+ * "key!" and "keybze17dd", which also share their FNV-1a hash (a common choice), so only a
+ * comparison of the whole key, NUL included, tells them apart. */
+Test(kv_get, keys_sharing_first_bytes_stay_apart)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, put_long, put_short, del_short, close;
+             struct kvt_val short_before, long_v, short_v, long_after; size_t count; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
+        if (kv != NULL) {
+            o.put_long = MM_CALL(kv_put(kv, "keybze17dd", "long", 4));
+            o.short_before = kvt_get(kv, "key!", 8);
+            o.put_short = MM_CALL(kv_put(kv, "key!", "short", 5));
+            o.long_v = kvt_get(kv, "keybze17dd", 8);
+            o.short_v = kvt_get(kv, "key!", 8);
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.del_short = MM_CALL(kv_del(kv, "key!"));
+            o.long_after = kvt_get(kv, "keybze17dd", 8);
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put_long, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK_ERRNO(o.short_before.get, ENOENT, HINT_ENTRIES("compare whole keys, up to and "
+                   "including the NUL: \"key!\" is not \"keybze17dd\", even with equal hashes"));
+    MM_CHECK_OK(o.put_short, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK(kvt_val_is(&o.long_v, "long", 4) && kvt_val_is(&o.short_v, "short", 5),
+             HINT_ENTRIES("compare whole keys, up to and including the NUL, not only their "
+             "hashes or first bytes"), "after putting \"keybze17dd\" and \"key!\", kv_get "
+             "returned %lld and %lld bytes, expected 4 (\"long\") and 5 (\"short\").",
+             o.long_v.get.ret, o.short_v.get.ret);
+    MM_CHECK(o.count == 2, HINT_ENTRIES("two different keys are two entries"), "kv_count is "
+             "%zu, expected 2.", o.count);
+    MM_CHECK_OK(o.del_short, HINT_ENTRIES("kv_del of a key just put"));
+    MM_CHECK(kvt_val_is(&o.long_after, "long", 4), HINT_ENTRIES("kv_del removes only the key "
+             "it names"), "after kv_del(\"key!\"), kv_get(\"keybze17dd\") returned %lld, "
+             "expected 4 (\"long\").", o.long_after.get.ret);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
