@@ -53,8 +53,8 @@ struct kv;                  /* an open store: private to kvstore.c */
  *           file or a header whose first word is still 0 may be a creator's work in
  *           progress and is waited for; any other file that is not a store is refused at
  *           once. Later accesses can still raise SIGBUS if another process truncates the
- *           store, or if a sparse store's file system is full (handout primer, "SIGBUS and
- *           SIGSEGV");
+ *           store, or if a sparse store's file system is full
+ *           (handout primer, "SIGBUS and SIGSEGV");
  *   ENOENT  missing and no KV_CREATE; with KV_CREATE, a dangling symbolic link (O_CREAT |
  *           O_EXCL never creates through one: retry a bounded number of times, then ENOENT);
  *   EISDIR  name is a directory (ENODEV with KV_RDONLY, as mmap says);
