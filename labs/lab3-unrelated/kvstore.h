@@ -2,7 +2,8 @@
  * named MAP_SHARED mapping (a regular file, or a POSIX shared-memory object with KV_SHM).
  * You implement these functions in kvstore.c; kvtool and the tests call them. Handout: lab3.
  * Every function returns -1 (kv_open: NULL) with errno set on failure and keeps nothing it
- * acquired; errno values not listed are those of the failing system call, unchanged. */
+ * acquired; errno values not listed are those of the failing system call, unchanged.
+ * Library code prints nothing (no printf, perror, fprintf): errno is the report. */
 #ifndef KVSTORE_H
 #define KVSTORE_H
 
@@ -16,7 +17,9 @@
 enum {
     KV_CREATE = 1,          /* create the store if it does not exist */
     KV_RDONLY = 2,          /* map it read-only: kv_get/kv_foreach only, no lock taken,
-                               so reads must never wait for a writer (it may have died) */
+                               so reads must never wait for a writer (it may have died);
+                               KV_CREATE | KV_RDONLY creates a missing store as KV_CREATE
+                               does, and the handle is read-only all the same */
     KV_SHM    = 4,          /* name is a POSIX shared-memory name ("/name"), not a path */
 };
 
@@ -36,30 +39,39 @@ struct kv;                  /* an open store: private to kvstore.c */
  * them succeed, exactly one initialises it and the others wait for it. Every open (with or
  * without KV_CREATE, KV_RDONLY too) of a store whose creator has not finished yet waits
  * for it, about 2 s at most (a deadline on the clock); a store still unfinished then is
- * not a store (EINVAL). A create that fails after making the file or object removes it
- * again, so that nobody waits for a store that never comes.
+ * not a store (EINVAL). The wait sleeps between looks (it does not spin on the CPU). A
+ * create that fails after making the file or object, before the store is ready, removes
+ * it again, so that nobody waits for a store that never comes. A new store has mode 0666
+ * before the umask; the descriptor a handle keeps is close-on-exec, so programs the
+ * caller runs do not inherit it.
  * Returns the handle, or NULL with errno:
  *   EINVAL  name NULL; KV_CREATE for a missing store with nslots == 0, or with nslots so
  *           large that the store's size overflows; KV_SHM and name does not start with
  *           '/'; the object is not a store (bad magic or version, shorter than its header
  *           or than its slots need, or unfinished after 2 s) - checked before touching any
- *           byte past its end, so a bad file gives EINVAL, not SIGBUS, here. Later accesses
- *           can still raise SIGBUS if another process truncates the store, or if a sparse
- *           store's file system is full (handout primer, "SIGBUS and SIGSEGV");
- *   ENOENT  missing and no KV_CREATE;
+ *           byte past its end, so a bad file gives EINVAL, not SIGBUS, here. Only an empty
+ *           file or a header whose first word is still 0 may be a creator's work in
+ *           progress and is waited for; any other file that is not a store is refused at
+ *           once. Later accesses can still raise SIGBUS if another process truncates the
+ *           store, or if a sparse store's file system is full
+ *           (handout primer, "SIGBUS and SIGSEGV");
+ *   ENOENT  missing and no KV_CREATE; with KV_CREATE, a dangling symbolic link (O_CREAT |
+ *           O_EXCL never creates through one: retry a bounded number of times, then ENOENT);
  *   EISDIR  name is a directory (ENODEV with KV_RDONLY, as mmap says);
  *   EACCES  permission denied (passed through from open/shm_open/mmap);
  *   or the errno of open, shm_open, ftruncate, fstat or mmap. */
 struct kv *kv_open(const char *name, size_t nslots, int flags);
 
-/* Unmaps and closes the store (it stays on disk or in /dev/shm). kv == NULL: EINVAL.
- * The handle is freed even when munmap or close reports an error. */
+/* Unmaps and closes the store (it stays on disk or in /dev/shm). Returns 0, or -1 with
+ * errno: EINVAL if kv == NULL, else munmap's or close's. The handle is freed even when
+ * munmap or close reports an error. */
 int kv_close(struct kv *kv);
 
 /* Removes the store's file (unlink) or, with KV_SHM, its shared-memory object
- * (shm_unlink). Open handles stay usable. EINVAL for name NULL or a KV_SHM name without
- * '/' (never add the '/' yourself), else the errno of unlink/shm_unlink (ENOENT when
- * missing). */
+ * (shm_unlink). Open handles stay usable. Returns 0, or -1 with errno: EINVAL for name
+ * NULL or a KV_SHM name without '/' (never add the '/' yourself), else the errno of
+ * unlink/shm_unlink (ENOENT when missing). A file store's name is any path, relative
+ * ones included. */
 int kv_unlink(const char *name, int flags);
 
 /* Writes the store's dirty pages to the device now (msync MS_SYNC of the whole mapping)

@@ -207,6 +207,8 @@ static int read_header(int fd, uint64_t *nslots)
         errno = EINVAL;
         ready = -1;
     }
+    /* Unchecked on purpose: unmapping a whole mapping we just made cannot fail (EINVAL
+     * needs a bad address, ENOMEM a split), and the header's verdict is already known. */
     munmap(h, HDR_SIZE);
     return ready;
 }
@@ -250,6 +252,8 @@ static int wait_ready(int fd, size_t *size, uint64_t *nslots)
     return -1;
 }
 
+/* kv_open: kvstore.h has the contract; here, open or create (O_EXCL decides who
+ * initialises), wait for the ready mark, then map the whole store. */
 struct kv *kv_open(const char *name, size_t nslots, int flags)
 {
     struct kv *kv;
@@ -286,6 +290,8 @@ struct kv *kv_open(const char *name, size_t nslots, int flags)
     return kv;
 
 out_close:
+    /* Unchecked on purpose: the open already failed and its errno is what the caller needs;
+     * Linux releases the descriptor even when close reports an error. */
     saved = errno;
     close(kv->fd);
     errno = saved;
@@ -296,6 +302,8 @@ out_free:
     return NULL;
 }
 
+/* kv_close: kvstore.h has the contract; here, report the first of munmap's and close's
+ * errors but free the handle whatever happens. */
 int kv_close(struct kv *kv)
 {
     int rc = 0, saved = 0;
@@ -318,6 +326,7 @@ int kv_close(struct kv *kv)
     return rc;
 }
 
+/* kv_unlink: kvstore.h has the contract; here, the same name checks as kv_open. */
 int kv_unlink(const char *name, int flags)
 {
     if (name == NULL || ((flags & KV_SHM) && name[0] != '/')) {
@@ -327,6 +336,8 @@ int kv_unlink(const char *name, int flags)
     return obj_unlink(name, flags);
 }
 
+/* kv_sync: kvstore.h has the contract; here, one MS_SYNC over the whole mapping (MS_ASYNC
+ * would leave the pages dirty). */
 int kv_sync(struct kv *kv)
 {
     if (kv == NULL) {
@@ -336,6 +347,7 @@ int kv_sync(struct kv *kv)
     return msync(kv->hdr, kv->map_len, MS_SYNC);
 }
 
+/* kv_count: kvstore.h has the contract; here, a relaxed load: a count, not a snapshot. */
 size_t kv_count(struct kv *kv)
 {
     return kv ? (size_t)atomic_load_explicit(&kv->hdr->count, memory_order_relaxed) : 0;
@@ -480,6 +492,8 @@ static uint32_t snapshot(const struct kv_slot *s, const char *key, size_t klen, 
 
 /* ---- Entries --------------------------------------------------------------------------- */
 
+/* kv_put: kvstore.h has the contract; here, every argument check before the lock, then
+ * one probe finds the key or the first free slot (tombstones included). */
 int kv_put(struct kv *kv, const char *key, const void *val, size_t len)
 {
     ssize_t klen = check_key(kv, key);
@@ -515,6 +529,8 @@ int kv_put(struct kv *kv, const char *key, const void *val, size_t len)
     return 0;
 }
 
+/* kv_get: kvstore.h has the contract; here, lock-free: probe with snapshot() and check the
+ * length against cap before copying anything. */
 ssize_t kv_get(struct kv *kv, const char *key, void *buf, size_t cap)
 {
     ssize_t klen = check_key(kv, key);
@@ -548,6 +564,7 @@ ssize_t kv_get(struct kv *kv, const char *key, void *buf, size_t cap)
     return -1;
 }
 
+/* kv_del: kvstore.h has the contract; here, the slot becomes a tombstone under the lock. */
 int kv_del(struct kv *kv, const char *key)
 {
     ssize_t klen = check_key(kv, key);
@@ -575,6 +592,8 @@ int kv_del(struct kv *kv, const char *key)
     return 0;
 }
 
+/* kv_foreach: kvstore.h has the contract; here, a lock-free snapshot of each slot in turn,
+ * so fn runs without the lock held. */
 int kv_foreach(struct kv *kv,
                int (*fn)(const char *key, const void *val, size_t len, void *arg),
                void *arg)

@@ -377,3 +377,97 @@ Test(kv_foreach, rdonly_handle_visits_every_entry)
              "after 40 whole entries.", o.foreach.ret, o.m.calls, whole);
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+/* A key is the bytes up to its NUL, whatever follows in the caller's buffer or in the slot:
+ * a slot that held a longer key, then a tombstone, takes a shorter one. */
+Test(kv_get, key_ends_at_its_nul)
+{
+    const char *path = kvt_path();
+    static const char put_key[] = { 'a', 'b', 'c', '\0', 'Q' };
+    static const char get_key[] = { 'a', 'b', 'c', '\0', 'Z' };
+    static const char again_key[] = { 'a', 'b', 'c', '\0', 'Y' };
+    struct { struct mm_call open, put_long, del_long, put, replace, close;
+             struct kvt_val got; size_t count; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 1, KV_CREATE);
+        if (kv != NULL) {
+            o.put_long = MM_CALL(kv_put(kv, "abcdefgh", "long", 4));
+            o.del_long = MM_CALL(kv_del(kv, "abcdefgh"));
+            o.put = MM_CALL(kv_put(kv, put_key, "v1", 2));
+            o.replace = MM_CALL(kv_put(kv, again_key, "v2", 2));
+            o.got = kvt_get(kv, get_key, 8);
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put_long, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK_OK(o.del_long, HINT_ENTRIES("kv_del of a key just put"));
+    MM_CHECK_OK(o.put, HINT_ENTRIES("a deleted key's slot is free again"));
+    MM_CHECK_OK(o.replace, HINT_ENTRIES("compare keys up to and including the NUL, never past "
+                "it: \"abc\" is the key already stored, so kv_put replaces it"));
+    MM_CHECK(kvt_val_is(&o.got, "v2", 2), HINT_ENTRIES("compare keys up to and including the "
+             "NUL, never past it (bytes after the NUL, in the slot or the caller's buffer, are "
+             "not part of the key)"), "in a 1-slot store, kv_get(\"abc\") after putting "
+             "\"abc\" twice (over a tombstone of \"abcdefgh\") returned %lld, expected 2 "
+             "(\"v2\").", o.got.get.ret);
+    MM_CHECK(o.count == 1, HINT_ENTRIES("a replaced key is one entry"), "kv_count is %zu, "
+             "expected 1.", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* Two keys that agree on their first bytes are two keys, whatever the hash function. Each
+ * pair also shares its FNV-1a hash (a common choice): "key!" and "keybze17dd" agree on 3
+ * bytes, "fp-7vx6ce" is the start of "fp-7vx6ce-al". Only a comparison of the whole key, NUL
+ * included, tells them apart. */
+static const char *const pairs[][2] = { { "key!", "keybze17dd" }, { "fp-7vx6ce", "fp-7vx6ce-al" } };
+
+Test(kv_get, keys_sharing_first_bytes_stay_apart)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, put_long[2], put_short[2], del_short[2], close;
+             struct kvt_val short_before[2], long_v[2], short_v[2], long_after[2];
+             size_t count[2]; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
+        for (int p = 0; p < 2 && kv != NULL; p++) {
+            const char *shorter = pairs[p][0], *longer = pairs[p][1];
+            o.put_long[p] = MM_CALL(kv_put(kv, longer, "long", 4));
+            o.short_before[p] = kvt_get(kv, shorter, 8);
+            o.put_short[p] = MM_CALL(kv_put(kv, shorter, "short", 5));
+            o.long_v[p] = kvt_get(kv, longer, 8);
+            o.short_v[p] = kvt_get(kv, shorter, 8);
+            o.count[p] = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.del_short[p] = MM_CALL(kv_del(kv, shorter));
+            o.long_after[p] = kvt_get(kv, longer, 8);
+        }
+        if (kv != NULL)
+            o.close = MM_CALL(kv_close(kv));
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    for (int p = 0; p < 2; p++) {
+        const char *shorter = pairs[p][0], *longer = pairs[p][1];
+        MM_CHECK_OK(o.put_long[p], HINT_ENTRIES("kv_put of a new key"));
+        MM_CHECK_ERRNO(o.short_before[p].get, ENOENT, HINT_ENTRIES("compare whole keys, up to "
+                       "and including the NUL: a key that starts another is still another "
+                       "key, even with an equal hash"));
+        MM_CHECK_OK(o.put_short[p], HINT_ENTRIES("kv_put of a new key"));
+        MM_CHECK(kvt_val_is(&o.long_v[p], "long", 4) && kvt_val_is(&o.short_v[p], "short", 5),
+                 HINT_ENTRIES("compare whole keys, up to and including the NUL, not only "
+                 "their hashes or first bytes"), "after putting \"%s\" and \"%s\", kv_get "
+                 "returned %lld and %lld bytes, expected 4 (\"long\") and 5 (\"short\").",
+                 longer, shorter, o.long_v[p].get.ret, o.short_v[p].get.ret);
+        MM_CHECK(o.count[p] == (size_t)p + 2, HINT_ENTRIES("two different keys are two "
+                 "entries"), "after putting \"%s\" and \"%s\", kv_count is %zu, expected %d.",
+                 longer, shorter, o.count[p], p + 2);
+        MM_CHECK_OK(o.del_short[p], HINT_ENTRIES("kv_del of a key just put"));
+        MM_CHECK(kvt_val_is(&o.long_after[p], "long", 4), HINT_ENTRIES("kv_del removes only "
+                 "the key it names"), "after kv_del(\"%s\"), kv_get(\"%s\") returned %lld, "
+                 "expected 4 (\"long\").", shorter, longer, o.long_after[p].get.ret);
+    }
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -270,6 +271,12 @@ Test(kv_open, overflowing_nslots_gives_EINVAL_and_no_file)
     }
 }
 
+static long long cpu_ms(const struct rusage *ru)
+{
+    return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000LL +
+           (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
+}
+
 /* A creator that won O_CREAT | O_EXCL and never finished: the file stays empty. Every open,
  * not only KV_CREATE's, waits for it about 2 s (not 2 ms, not forever), then gives up with
  * EINVAL. */
@@ -285,17 +292,24 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
     close(fd);
 
     for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
-        struct mm_call c;
-        long long start = kvt_now_ms();
-        MM_SUBJECT_WITH(c, .timeout_ms = 8000, .may_die = true) {
+        struct { struct mm_call c; long long cpu_ms, took, sleeps; } o;
+        MM_SUBJECT_WITH(o, .timeout_ms = 8000, .may_die = true) {
             struct kv *kv;
-            c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
-                                                                                       : 0,
-                                                        opens[i].flags));
+            struct rusage before, after;
+            long long start = kvt_now_ms();
+            getrusage(RUSAGE_SELF, &before);
+            o.c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
+                                                                                         : 0,
+                                                          opens[i].flags));
+            getrusage(RUSAGE_SELF, &after);
+            o.took = kvt_now_ms() - start;
+            o.cpu_ms = cpu_ms(&after) - cpu_ms(&before);
+            o.sleeps = after.ru_nvcsw - before.ru_nvcsw;
             if (kv != NULL)
                 kv_close(kv);
         }
-        long long took = kvt_now_ms() - start;
+        long long took = o.took;       /* the call alone, without starting the subject */
+        struct mm_call c = o.c;
         kvt_check_returned(8000, HINT(S_OPEN, "wait for a creator at most 2 s, then give up"),
                            opens[i].text);
         MM_CHECK_NULL_ERRNO(c, EINVAL, HINT(S_OPEN, "a store that is still not ready after "
@@ -304,9 +318,79 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
                  "on the clock (CLOCK_MONOTONIC), polling with a short sleep"), "%s of a store "
                  "whose creator never finished gave up after %lld ms, expected about 2000 ms.",
                  opens[i].text, took);
+        MM_CHECK(o.cpu_ms <= 500, HINT(S_OPEN, "sleep about a millisecond between looks at "
+                 "the header (nanosleep): a busy loop takes a CPU from the creator it waits "
+                 "for"), "%s used %lld ms of CPU time while it waited %lld ms for a creator, "
+                 "expected at most 500.", opens[i].text, o.cpu_ms, took);
+        /* Each pause gives up the CPU once (a voluntary context switch): a loop without
+         * one never pauses, one of 1 ms pauses about 2000 times in 2 s. */
+        MM_CHECK(o.sleeps >= 20 && o.sleeps <= 10000, HINT(S_OPEN, "pause about a "
+                 "millisecond (nanosleep) between looks at the header: never a busy loop, "
+                 "nor pauses of a few microseconds"), "%s paused %lld times while it waited "
+                 "%lld ms for a creator, expected between 20 and 10000 (about one pause a "
+                 "millisecond).", opens[i].text, o.sleeps, took);
         struct stat sb;
         MM_CHECK(stat(path, &sb) == 0 && sb.st_size == 0, HINT(S_OPEN, "only the process "
                  "whose O_CREAT | O_EXCL succeeded initialises"), "%s changed a store file "
                  "another process was creating.", opens[i].text);
     }
+}
+
+/* KV_CREATE | KV_RDONLY: a missing store is created as with KV_CREATE, and the handle is
+ * read-only all the same; an existing store opens read-only and keeps its data. */
+Test(kv_open, create_rdonly_creates_a_store_and_a_rdonly_handle)
+{
+    const char *path = kvt_path(), *zero = kvt_path();
+    struct { struct mm_call create, put, close, reopen, put2, close2, existing, close3,
+             zero_slots; struct kvt_val missing, got; size_t count; bool zero_left; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.create = kvt_open(&kv, path, 16, KV_CREATE | KV_RDONLY);
+        if (kv != NULL) {
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.missing = kvt_get(kv, "nothing", 16);
+            o.put = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.close = MM_CALL(kv_close(kv));
+        }
+        o.reopen = kvt_open(&kv, path, 0, 0);
+        if (kv != NULL) {
+            o.put2 = MM_CALL(kv_put(kv, "k", "v", 1));
+            o.close2 = MM_CALL(kv_close(kv));
+        }
+        o.existing = kvt_open(&kv, path, 16, KV_CREATE | KV_RDONLY);
+        if (kv != NULL) {
+            o.got = kvt_get(kv, "k", 16);
+            o.close3 = MM_CALL(kv_close(kv));
+        }
+        o.zero_slots = kvt_open(&kv, zero, 0, KV_CREATE | KV_RDONLY);
+        if (kv != NULL)
+            kv_close(kv);
+        o.zero_left = kvt_exists(zero);
+    }
+    MM_CHECK_PTR(o.create, HINT(S_OPEN, "KV_CREATE | KV_RDONLY creates a missing store as "
+                 "KV_CREATE does (through a read-write descriptor), then hands back a "
+                 "read-only handle"));
+    MM_CHECK(o.count == 0, HINT(S_OPEN, "a new store is empty"), "kv_count of a store just "
+             "created with KV_CREATE | KV_RDONLY is %zu, expected 0.", o.count);
+    MM_CHECK_ERRNO(o.missing.get, ENOENT, HINT(S_ENTRIES, "a new store holds no key"));
+    MM_CHECK_ERRNO(o.put, EBADF, HINT(S_OPEN, "a handle opened with KV_RDONLY is read-only, "
+                   "also when the same call created the store"));
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+    MM_CHECK_PTR(o.reopen, HINT(S_OPEN, "the store KV_CREATE | KV_RDONLY made is a complete "
+                 "store: header, ready state and slots"));
+    MM_CHECK_OK(o.put2, HINT(S_OPEN, "the store KV_CREATE | KV_RDONLY made is a complete "
+                "store that read-write handles can change"));
+    MM_CHECK_OK(o.close2, HINT_CLOSE);
+    MM_CHECK_PTR(o.existing, HINT(S_OPEN, "KV_CREATE | KV_RDONLY on an existing store opens "
+                 "it read-only"));
+    MM_CHECK(kvt_val_is(&o.got, "v", 1), HINT(S_OPEN, "KV_CREATE | KV_RDONLY on an existing "
+             "store keeps its data"), "kv_open(path, 16, KV_CREATE | KV_RDONLY) of an existing "
+             "store, then kv_get(\"k\") returned %lld (%s), expected 1 (\"v\").",
+             o.got.get.ret, o.got.get.ret == -1 ? mm_errno_name(o.got.get.err) : "no error");
+    MM_CHECK_OK(o.close3, HINT_CLOSE);
+    MM_CHECK_NULL_ERRNO(o.zero_slots, EINVAL, HINT(S_ERRNO, "a new store needs at least one "
+                        "slot, with KV_RDONLY too"));
+    MM_CHECK(!o.zero_left, HINT(S_ERRNO, "check nslots before creating anything"),
+             "kv_open(path, 0, KV_CREATE | KV_RDONLY) failed but left a file behind.");
 }

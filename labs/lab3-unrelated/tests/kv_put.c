@@ -293,3 +293,84 @@ Test(kv_put, rdonly_handle_gives_EBADF)
     MM_CHECK_OK(o.close_ro, HINT_CLOSE);
     MM_CHECK_OK(o.close, HINT_CLOSE);
 }
+
+/* val may be NULL only for an empty value; buf only for cap 0. At the edges: len 1, cap 1. */
+Test(kv_put, null_value_only_for_empty_values)
+{
+    const char *path = kvt_path();
+    struct { struct mm_call open, null1, null0, one, get_empty, get_one, get_cap1, close;
+             struct kvt_val absent; size_t count; } o;
+
+    MM_SUBJECT(o) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 8, KV_CREATE);
+        if (kv != NULL) {
+            o.null1 = MM_CALL(kv_put(kv, "nothing", NULL, 1));
+            o.absent = kvt_get(kv, "nothing", 8);
+            o.null0 = MM_CALL(kv_put(kv, "empty", NULL, 0));
+            o.one = MM_CALL(kv_put(kv, "one", "1", 1));
+            o.get_empty = MM_CALL(kv_get(kv, "empty", NULL, 0));
+            o.get_one = MM_CALL(kv_get(kv, "one", NULL, 0));
+            o.get_cap1 = MM_CALL(kv_get(kv, "one", NULL, 1));
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_ERRNO(o.null1, EINVAL, HINT(S_ENTRIES, "val NULL with len > 0 is EINVAL, checked "
+                   "before anything is stored"));
+    MM_CHECK_ERRNO(o.absent.get, ENOENT, HINT(S_ENTRIES, "a refused kv_put stores nothing"));
+    MM_CHECK_OK(o.null0, HINT(S_ENTRIES, "val NULL with len 0 is an empty value: valid"));
+    MM_CHECK_OK(o.one, HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK(o.get_empty.ret == 0, HINT(S_ENTRIES, "buf NULL with cap 0 is valid: an empty "
+             "value has length 0"), "kv_get(kv, \"empty\", NULL, 0) of an empty value returned "
+             "%lld (%s), expected 0.", o.get_empty.ret, mm_errno_name(o.get_empty.err));
+    MM_CHECK_ERRNO(o.get_one, ERANGE, HINT(S_ERRNO, "buf NULL with cap 0 is valid; a 1-byte "
+                   "value does not fit in 0 bytes: ERANGE"));
+    MM_CHECK_ERRNO(o.get_cap1, EINVAL, HINT(S_ENTRIES, "buf NULL with cap > 0 (here 1) is "
+                   "EINVAL"));
+    MM_CHECK(o.count == 2, HINT(S_ENTRIES, "kv_count is the number of live entries"),
+             "kv_count is %zu, expected 2 (\"empty\" and \"one\").", o.count);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* Every failure after the lock is taken gives it back: after ENOSPC (kv_put) and ENOENT
+ * (kv_del), the same process and another program can still change the store. */
+Test(kv_put, failures_under_the_lock_release_it)
+{
+    const char *path = kvt_path();
+    static struct { struct mm_call open, put[2], full, del_missing, replace, del, close;
+                    struct kvt_run other; } o;
+
+    MM_SUBJECT_WITH(o, .timeout_ms = 4000, .may_die = true) {
+        struct kv *kv;
+        o.open = kvt_open(&kv, path, 2, KV_CREATE);
+        if (kv != NULL) {
+            o.put[0] = MM_CALL(kv_put(kv, "a", "1", 1));
+            o.put[1] = MM_CALL(kv_put(kv, "b", "2", 1));
+            o.full = MM_CALL(kv_put(kv, "c", "3", 1));
+            o.replace = MM_CALL(kv_put(kv, "a", "4", 1));
+            o.del_missing = MM_CALL(kv_del(kv, "zz"));
+            o.del = MM_CALL(kv_del(kv, "b"));
+            kvt_run(&o.other, 3000, "kvtool", path, "put", "b", "5", NULL);
+            o.close = MM_CALL(kv_close(kv));
+        }
+    }
+    kvt_check_returned(4000, HINT(S_ENTRIES, "unlock before every return once the lock is "
+                       "taken, the error returns included (ENOSPC, ENOENT)"),
+                       "kv_put or kv_del after a failed one in the same process");
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put[0], HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK_OK(o.put[1], HINT(S_ENTRIES, "kv_put of a new key"));
+    MM_CHECK_ERRNO(o.full, ENOSPC, HINT(S_ENTRIES, "a new key in a full table"));
+    MM_CHECK_OK(o.replace, HINT(S_ENTRIES, "after ENOSPC the lock is free again: unlock before "
+                "returning the error"));
+    MM_CHECK_ERRNO(o.del_missing, ENOENT, HINT(S_ENTRIES, "kv_del of a missing key"));
+    MM_CHECK_OK(o.del, HINT(S_ENTRIES, "after ENOENT the lock is free again: unlock before "
+                "returning the error"));
+    MM_CHECK(o.other.status == 0, HINT(S_ENTRIES, "unlock before every return once the lock is "
+             "taken, the error returns included"), "while this process had the store open "
+             "after its ENOSPC and ENOENT, `kvtool STORE put b 5` %s (stderr: %s).",
+             o.other.status == -1 ? "hung or crashed" : "failed", o.other.err);
+    MM_CHECK_OK(o.close, HINT_CLOSE);
+}

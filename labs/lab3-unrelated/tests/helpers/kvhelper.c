@@ -8,9 +8,13 @@
 #include "../kvcheck.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,7 +26,7 @@
 static const char usage[] =
     "usage: kvhelper [--shm] [--sync] STORE fill NSLOTS PREFIX FIRST COUNT |\n"
     "                check PREFIX FIRST COUNT | create NSLOTS KEY | churn NKEYS MILLIS |\n"
-    "                crash NKEYS | verify\n";
+    "                crash NKEYS | crashat N KEY | verify\n";
 
 static const char *store;
 static int shm_flag, sync_flag;
@@ -159,6 +163,93 @@ static int crash(struct kv *kv, long nkeys)
     return 0;
 }
 
+/* ---- crashat: die at a chosen point of a kv_put ---------------------------------------- */
+/* The store's mappings are made read-only; each write to a page of them faults once, and
+ * the handler lets that page be written (and only that one) until a write to another page.
+ * At the Nth such fault the program kills itself: in the middle of kv_put, holding the lock,
+ * at the Nth switch from one page of the store to another. */
+#define MAX_RANGES 8
+static struct { char *lo, *hi; } ranges[MAX_RANGES];
+static int nranges;
+static long faults, fault_at;
+static size_t page;
+
+static void protect_all(int prot)
+{
+    for (int i = 0; i < nranges; i++)
+        mprotect(ranges[i].lo, (size_t)(ranges[i].hi - ranges[i].lo), prot);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ctx)
+{
+    char *a = si->si_addr;
+    int mine = 0;
+
+    (void)ctx;
+    for (int i = 0; i < nranges; i++)
+        mine |= a >= ranges[i].lo && a < ranges[i].hi;
+    if (!mine) {                        /* a real crash: fault again, and die of it */
+        signal(sig, SIG_DFL);
+        return;
+    }
+    /* The kernel's robust-list walk at exit writes the lock word: all writable first. */
+    if (++faults == fault_at) {
+        protect_all(PROT_READ | PROT_WRITE);
+        raise(SIGKILL);
+    }
+    protect_all(PROT_READ);
+    mprotect(a - (uintptr_t)a % page, page, PROT_READ | PROT_WRITE);
+}
+
+/* The shared mappings of the store's file (or /dev/shm object), from /proc/self/maps. */
+static int find_ranges(void)
+{
+    char want[PATH_MAX + 16], line[PATH_MAX + 256];
+    FILE *f = fopen("/proc/self/maps", "r");
+
+    if (shm_flag)
+        snprintf(want, sizeof want, "/dev/shm%s", store);
+    else if (realpath(store, want) == NULL)
+        return -1;
+    while (f && fgets(line, sizeof line, f) && nranges < MAX_RANGES) {
+        unsigned long lo, hi;
+        char perms[8], *path = strchr(line, '/');
+        if (path)
+            path[strcspn(path, "\n")] = '\0';
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && perms[3] == 's' && path &&
+            strcmp(path, want) == 0) {
+            ranges[nranges].lo = (char *)lo;
+            ranges[nranges++].hi = (char *)hi;
+        }
+    }
+    if (f)
+        fclose(f);
+    return nranges > 0 ? 0 : -1;
+}
+
+/* Exit status 3: the put finished before the Nth page switch. */
+static int crash_at(struct kv *kv, long n, const char *key)
+{
+    struct sigaction sa;
+
+    page = (size_t)sysconf(_SC_PAGESIZE);
+    if (find_ranges() == -1) {
+        fprintf(stderr, "kvhelper: %s: no shared mapping of the store found\n", store);
+        return 1;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    fault_at = n;
+    protect_all(PROT_READ);
+    int rc = put_gen(kv, key, 5);
+    protect_all(PROT_READ | PROT_WRITE);
+    if (rc == -1)
+        return fail("put", key, errno);
+    return 3;
+}
+
 static int count_and_check(const char *key, const void *val, size_t len, void *arg)
 {
     long *n = arg;
@@ -223,6 +314,8 @@ static int run(struct kv *kv, char **argv, int argc)
         return crash(kv, atol(argv[1]));
     if (strcmp(cmd, "verify") == 0 && argc == 1)
         return verify(kv);
+    if (strcmp(cmd, "crashat") == 0 && argc == 3)
+        return crash_at(kv, atol(argv[1]), argv[2]);
     fputs(usage, stderr);
     return 2;
 }
