@@ -41,7 +41,7 @@ $(BUILD)/asan/%.o: %.c
 # lab_setup(lab): sources of the tests (public + private) and of each implementation; the
 # provided tools (linked with the reference solution); the lab's `make test` part.
 define lab_setup
-$(1)_TESTS    := $$(wildcard $$($(1)_DIR)/tests/*.c) $$(wildcard harness/tests/$(1)/*.c)
+$(1)_TESTS    := $$(wildcard $$($(1)_DIR)/tests/*.c) $$(wildcard harness/$(1)/tests/*.c)
 $(1)_solution := solutions/$$(notdir $$($(1)_DIR))/$$($(1)_FILE)
 $(1)_starter  := $$($(1)_DIR)/$$($(1)_FILE)
 CPPFLAGS      += -I$$($(1)_DIR)
@@ -86,6 +86,7 @@ $(foreach lab,$(LABS),$(foreach impl,solution starter,\
 # ---- Components with their own fragments -------------------------------------------------
 -include harness/grader/grader.mk
 -include harness/selftest/selftest.mk
+-include harness/hosted/hosted.mk
 -include harness/bench/bench.mk
 -include handouts/handouts.mk
 -include harness/mutation/mutation.mk

@@ -16,7 +16,7 @@ DIST_TARBALL  := $(BUILD)/dist/mmap-labs-student.tar.gz
 
 # Everything a page is made of; the rubric, mutants and plots are read by the filter.
 HANDOUT_DEPS := handouts/style.css handouts/headings.txt handouts/tools/handouts.lua $(wildcard handouts/figures/*.svg) \
-                $(wildcard harness/rubric/*.tsv) $(wildcard harness/selftest/lab*/mutants.tsv) \
+                $(wildcard harness/lab*/rubric.tsv harness/lab*/mutants.tsv) \
                 $(wildcard handouts/instructor-hosted.md) $(ERRNO_TSV)
 
 # --self-contained (pandoc 2.17; --embed-resources came in 2.19) inlines the CSS and the
@@ -91,12 +91,12 @@ $(HANDOUTS_TEST)/%.html: handouts/%.md $(HANDOUT_DEPS)
 
 # ---- The student kit ------------------------------------------------------------------------
 dist: handouts
-	$(Q)handouts/tools/make-dist $(HANDOUTS_OUT) $(DIST_TARBALL)
+	$(Q)kit/make-dist $(HANDOUTS_OUT) $(DIST_TARBALL)
 
 # The kit check builds its own kit from the quick pages, so `make test` never runs a benchmark.
 test-dist: $(foreach h,$(HANDOUT_NAMES),$(HANDOUTS_TEST)/$(h).html)
-	$(Q)handouts/tools/make-dist $(HANDOUTS_TEST) $(BUILD)/test-dist/mmap-labs-student.tar.gz
-	$(Q)handouts/tools/check-dist $(BUILD)/test-dist/mmap-labs-student.tar.gz
+	$(Q)kit/make-dist $(HANDOUTS_TEST) $(BUILD)/test-dist/mmap-labs-student.tar.gz
+	$(Q)kit/check-dist $(BUILD)/test-dist/mmap-labs-student.tar.gz
 
 .PHONY: handouts handouts-html pdf dist test-handouts test-dist FORCE
 TEST_TARGETS += test-handouts test-dist

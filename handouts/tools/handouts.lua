@@ -152,13 +152,13 @@ end
 
 -- ---- Rubric: the "Tasks and points" tables ---------------------------------------------------
 local function points_tables(lab)
-  local rows = read_tsv("harness/rubric/" .. lab .. ".tsv")
+  local rows = read_tsv("harness/" .. lab .. "/rubric.tsv")
   if not rows or #rows == 0 then
     if tiny then
-      warn("no harness/rubric/" .. lab .. ".tsv yet: placeholder table")
+      warn("no harness/" .. lab .. "/rubric.tsv yet: placeholder table")
       return md("*(The points table is generated from the rubric, which is not written yet.)*")
     end
-    fail("harness/rubric/" .. lab .. ".tsv is missing or empty")
+    fail("harness/" .. lab .. "/rubric.tsv is missing or empty")
     return {}
   end
   local order, by_section, total = {}, {}, 0
@@ -217,7 +217,7 @@ local function append(para, text)
 end
 
 local function mistakes(div, lab)
-  local rows = read_tsv("harness/selftest/" .. lab .. "/mutants.tsv")
+  local rows = read_tsv("harness/" .. lab .. "/mutants.tsv")
   local test_of, known, missing = {}, {}, {}
   for _, r in ipairs(rows or {}) do known[r[1]] = true; test_of[r[1]] = r[2] end
   local covered = {}
@@ -255,7 +255,7 @@ local function mistakes(div, lab)
     end
   end
   if not rows then
-    warn("no harness/selftest/" .. lab .. "/mutants.tsv: mistakes list not cross-checked")
+    warn("no harness/" .. lab .. "/mutants.tsv: mistakes list not cross-checked")
     return div
   end
   for _, r in ipairs(rows) do

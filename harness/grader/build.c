@@ -162,7 +162,7 @@ int harness_build(struct lab *lab)
         die("%s: chmod: %s", cfg.cache, strerror(errno));
     headers = newest_header("labs/common", headers);
     headers = newest_header(lab->dir, headers);
-    char *tdir = xasprintf("%s/tests", lab->dir), *hdir = xasprintf("harness/tests/%s", lab->name);
+    char *tdir = xasprintf("%s/tests", lab->dir), *hdir = xasprintf("harness/%s/tests", lab->name);
     headers = newest_header(tdir, headers);
     headers = newest_header(hdir, headers);
     for (size_t i = 0; i < lab->tests.n; i++)

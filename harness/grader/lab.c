@@ -1,6 +1,6 @@
 /* lab.c - what mmgrade knows about a lab comes from labs/<dir>/lab.mk: the plain
  * `labN_VAR := value` lines (DIR, FILE, HEADER, API, TOOLS, HELPERS, LDLIBS). Tests are
- * labs/<dir>/tests/NAME.c (public) and harness/tests/labN/NAME.c (private, unless --public-only). */
+ * labs/<dir>/tests/NAME.c (public) and harness/labN/tests/NAME.c (private, unless --public-only). */
 #include "grader.h"
 
 #include <ctype.h>
@@ -125,7 +125,7 @@ int labs_load(struct lab *labs, int max)
     qsort(labs, (size_t)n, sizeof *labs, cmp_lab);
     for (int i = 0; i < n; i++) {
         struct lab *lab = &labs[i];
-        char *pub = xasprintf("%s/tests", lab->dir), *hid = xasprintf("harness/tests/%s", lab->name);
+        char *pub = xasprintf("%s/tests", lab->dir), *hid = xasprintf("harness/%s/tests", lab->name);
         add_sources(&lab->tests, pub);
         size_t npub = lab->tests.n;
         lab->npublic = npub;

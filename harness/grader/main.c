@@ -232,7 +232,7 @@ static int prepare_labs(struct lab *labs, bool *grader_failed)
         }
         if (rubric_load(lab) == -1) {
             lab->skip = xasprintf("grader error: %s has no usable rubric "
-                                  "(harness/rubric/%s.tsv)", lab->name, lab->name);
+                                  "(harness/%s/rubric.tsv)", lab->name, lab->name);
             fprintf(stderr, "mmgrade: note: %s\n", lab->skip);
             continue;
         }

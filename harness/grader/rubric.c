@@ -1,4 +1,4 @@
-/* rubric.c - points per test live in data: harness/rubric/labN.tsv, one row per test,
+/* rubric.c - points per test live in data: harness/labN/rubric.tsv, one row per test,
  * `suite/test<TAB>points<TAB>public|hidden<TAB>section<TAB>hint`, `#` comments. Private rows
  * are dropped when the private tests are not part of the run (student kit, --public-only). */
 #include "grader.h"
@@ -54,7 +54,7 @@ static int parse_row(struct lab *lab, char *line, const char *path, int lineno)
 
 int rubric_load(struct lab *lab)
 {
-    char *path = xasprintf("%s/harness/rubric/%s.tsv", cfg.root, lab->name);
+    char *path = xasprintf("%s/harness/%s/rubric.tsv", cfg.root, lab->name);
     size_t len;
     char *text = read_file(path, 1 << 20, &len);
     int lineno = 0, ret = 0;

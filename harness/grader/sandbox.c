@@ -1058,29 +1058,38 @@ static void close_one(const char *rel, struct buf *done)
     free(path);
 }
 
+/* Closes each entry of directory rel whose name starts with prefix (or contains it, when
+ * anywhere is set). */
+static void close_entries(const char *rel, const char *prefix, int anywhere, struct buf *done)
+{
+    char *dir = xasprintf("%s/%s", cfg.root, rel);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        const char *at = strstr(e->d_name, prefix);
+        if (at == e->d_name || (at && anywhere)) {
+            char *sub = xasprintf("%s/%s", rel, e->d_name);
+            close_one(sub, done);
+            free(sub);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 static void close_tree(void)
 {
-    static const char *const secret[] = {"solutions", "harness/tests", "harness/selftest",
-                                         "build/obj", "build/asan", "build/grader-cache"};
+    static const char *const secret[] = {"solutions", "harness/selftest", "build/obj",
+                                         "build/asan", "build/grader-cache"};
     struct buf done = {0};
-    static const char *const built[] = {"build", "build/tests"};
 
     for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
         close_one(secret[i], &done);
-    for (size_t i = 0; i < sizeof built / sizeof *built; i++) {
-        char *dir = xasprintf("%s/%s", cfg.root, built[i]);
-        DIR *d = opendir(dir);
-        struct dirent *e;
-        while (d && (e = readdir(d)))
-            if (strstr(e->d_name, "solution")) {
-                char *rel = xasprintf("%s/%s", built[i], e->d_name);
-                close_one(rel, &done);
-                free(rel);
-            }
-        if (d)
-            closedir(d);
-        free(dir);
-    }
+    close_entries("harness", "lab", 0, &done);          /* each lab's hidden tests, mutants */
+    close_entries("build", "solution", 1, &done);       /* programs linked with a reference */
+    close_entries("build/tests", "solution", 1, &done);
     if (done.len)
         fprintf(stderr, "mmgrade: note: plain isolation without private mounts: closed %s to "
                 "other users (chmod o-rwx), so that student code cannot read them\n", done.p);

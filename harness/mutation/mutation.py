@@ -1,7 +1,7 @@
 """mutation.py - how many first-order mutants (mutate.py) of a lab's reference the tests kill.
 Mutants that do not compile with the grader's flags, or compile to the reference's object
 (or an earlier mutant's), are dropped; each other one runs with every public and hidden test,
-bounded. Survivors judged equivalent (harness/mutation/equivalent/labN.tsv) are set apart.
+bounded. Survivors judged equivalent (harness/labN/equivalent.tsv) are set apart.
 Run: make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T MATCH=regex]; report in
 build/mutation/labN/ (report.md, mutants.tsv)."""
 import argparse
@@ -50,7 +50,7 @@ class Lab:
         self.ldlibs = v.get("LDLIBS", "").split()
         self.solution = os.path.join("solutions", os.path.basename(self.dir), self.file)
         obj = lambda src: os.path.join(build, "obj", os.path.splitext(src)[0] + ".o")
-        tests = sorted(f"{d}/{f}" for d in (f"{self.dir}/tests", f"harness/tests/{lab}")
+        tests = sorted(f"{d}/{f}" for d in (f"{self.dir}/tests", f"harness/{lab}/tests")
                        if os.path.isdir(d) for f in os.listdir(d) if f.endswith(".c"))
         common = ["labs/common/mmtest.c", "labs/common/mmsubject.c", "labs/common/mmreport.c"]
         self.test_objs = [obj(f) for f in tests + common]
@@ -210,7 +210,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--out", help="report directory (default BUILD/mutation/labN)")
     ap.add_argument("--equivalent", help="survivors judged equivalent "
-                    "(default harness/mutation/equivalent/labN.tsv)")
+                    "(default harness/labN/equivalent.tsv)")
     args = ap.parse_args()
     lab_name = args.lab if args.lab.startswith("lab") else f"lab{args.lab}"
     lab = Lab(lab_name, args.build)
@@ -259,7 +259,7 @@ def main():
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(grade, to_grade))
-    lab.equivalent = args.equivalent or f"harness/mutation/equivalent/{lab_name}.tsv"
+    lab.equivalent = args.equivalent or f"harness/{lab_name}/equivalent.tsv"
     set_apart_equivalents(judged_equivalent(lab.equivalent), chosen, rows, lines)
     write_report(lab, args, out, chosen, rows, len(everything), time.monotonic() - started,
                  test_timeout, wall)

@@ -91,9 +91,9 @@ static void snoop(void)
     if (cut) {
         *cut = '\0';
         try_read("the reference solution", "@@REFERENCE_PATH@@");
-        snprintf(path, sizeof path, "%s/harness/tests/lab1/mf_copy_hidden.c", root);
+        snprintf(path, sizeof path, "%s/harness/lab1/tests/mf_copy_hidden.c", root);
         try_read("a hidden test", path);
-        snprintf(path, sizeof path, "%s/harness/tests/lab1", root);
+        snprintf(path, sizeof path, "%s/harness/lab1/tests", root);
         try_list("the hidden tests", path);
         snprintf(path, sizeof path, "%s/build/grader-cache", root);
         try_list("the grader cache", path);
