@@ -1,7 +1,8 @@
 /* shared.h - Lab 2: share memory between related processes with an anonymous mapping made
  * before fork(2). You implement these functions in shared.c; the provided tools (histo,
  * ringbench) and the tests call them. Handout: lab2. Every failure returns -1 (NULL for
- * pointers) with errno set exactly as listed; a failed call keeps nothing it acquired. */
+ * pointers) with errno set exactly as listed; a failed call keeps nothing it acquired.
+ * Library code prints nothing (not even from a worker child): errors go through errno. */
 #ifndef SHARED_H
 #define SHARED_H
 
