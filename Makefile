@@ -111,13 +111,14 @@ clean:
 
 help:
 	@echo "make demo        install, build, grade the solutions and the starters, bench, plot, handouts"
-	@echo "make test        the whole test suite (installs what is missing first)"
+	@echo "make test        the whole test suite (installs what is missing first); its parts, each alone:"
+	@echo "                 $(TEST_TARGETS)"
 	@echo "make grade SUB=path   grade one submission (directory, .tar.gz or .zip)"
 	@echo "make bench | plot [FULL=1]   timing data and gnuplot figures"
 	@echo "make handouts | pdf | dist     handouts (HTML, PDF with wkhtmltopdf), student kit"
 	@echo "make gradescope [LAB=N] [HIDDEN=visible]   one Gradescope autograder.zip per lab"
 	@echo "make autolab [AUTOLAB_LAB=N]   Autolab's autograde files under $(BUILD)/autolab"
-	@echo "make mutation LAB=N [SAMPLE=K SEED=S MAX_SECONDS=T]   the share of reference mutants the tests kill"
+	@echo "make mutation LAB=N [SAMPLE=K SEED=S MATCH=re ONLY=m001,.. MAX_SECONDS=T]   the share of reference mutants the tests kill"
 	@echo "make clean       remove $(BUILD)/"
 	@echo "V=1              show the full commands"
 

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/hooks.h>
+#include <criterion/internal/ordered-set.h>
 #include <criterion/options.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,11 +92,31 @@ static void report_test(struct criterion_test_stats *ts)
     cJSON_Delete(obj);
 }
 
+/* A suite nobody declared with MM_SUITE runs without the judge's set-up (subreaper, stray
+ * children, temporary files) and without a timeout: refuse to run at all. */
+static void check_suites(struct criterion_test_set *set)
+{
+    int undeclared = 0;
+
+    FOREACH_SET(struct criterion_suite_set *s, set->suites) {
+        if (s->tests == NULL || s->tests->size == 0)
+            continue;
+        if (s->suite.data == NULL || s->suite.data->init != mm_init) {
+            fprintf(stderr, "mmtest: suite '%s' is not declared with MM_SUITE(%s, seconds) "
+                    "(a bug in the tests: declare it in the lab's util file)\n",
+                    s->suite.name, s->suite.name);
+            undeclared++;
+        }
+    }
+    if (undeclared)
+        _exit(2);
+}
+
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
 {
     const char *fd = getenv("MMTEST_REPORT_FD");
 
-    (void)set;
+    check_suites(set);
     if (fd)
         report_fd = atoi(fd);
     /* A test killed at its timeout orphans its children; as a subreaper the runner gets

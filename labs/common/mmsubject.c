@@ -352,19 +352,12 @@ int mm_subject_next(int state)
     return MM_S_DONE;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Reads what the subject sends until it has ended (or the deadline passes); the pipe is
  * drained as it goes, so a large report cannot block the subject. */
 static size_t collect(int fd, pid_t pid, int timeout_ms, char *buf, size_t cap, int *status,
                       bool *timed_out)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = mm_now_ms() + timeout_ms;
     size_t len = 0;
     bool ended = false;
 
@@ -390,7 +383,7 @@ static size_t collect(int fd, pid_t pid, int timeout_ms, char *buf, size_t cap, 
             ended = true;               /* one more pass reads what is left */
             continue;
         }
-        if (now_ms() > deadline) {
+        if (mm_now_ms() > deadline) {
             *timed_out = true;
             kill(pid, SIGKILL);
             waitpid(pid, status, 0);

@@ -142,7 +142,7 @@ pid_t mm_fork(void)
     return fork();
 }
 
-static long long now_ms(void)
+long long mm_now_ms(void)
 {
     struct timespec ts;
 
@@ -150,10 +150,24 @@ static long long now_ms(void)
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+void mm_sleep_ms(double ms)
+{
+    long long ns = (long long)(ms * 1e6);
+    struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+size_t mm_page_size(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
 int mm_wait(pid_t pid, int timeout_ms)
 {
     /* A deadline on the clock, not a count of sleeps: sleeps stretch on a loaded machine. */
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = mm_now_ms() + timeout_ms;
     int status;
 
     for (;;) {
@@ -162,7 +176,7 @@ int mm_wait(pid_t pid, int timeout_ms)
             return status;
         if (r == -1)
             return -1;
-        if (now_ms() > deadline)
+        if (mm_now_ms() > deadline)
             break;
         struct timespec ms = { 0, 1000 * 1000 };
         nanosleep(&ms, NULL);
@@ -359,6 +373,15 @@ void mm_fill_random(void *buf, size_t len, unsigned seed)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;   /* xorshift64: fast, reproducible */
         p[i] = (unsigned char)(x >> 24);
     }
+}
+
+unsigned char *mm_random_bytes(size_t len, unsigned seed)
+{
+    unsigned char *p = malloc(len ? len : 1);
+
+    MM_CHECK(p != NULL, MM_NO_HINT, "test setup: malloc(%zu) failed", len);
+    mm_fill_random(p, len, seed);
+    return p;
 }
 
 void *mm_slurp(const char *path, size_t *len)

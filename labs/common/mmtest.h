@@ -202,6 +202,11 @@ const char *mm_disk_dir(void);
 const char *mm_tmpdir(void);
 /* Fills buf with reproducible pseudo-random bytes. */
 void mm_fill_random(void *buf, size_t len, unsigned seed);
+/* len such bytes in a malloc'd buffer (the caller frees it). */
+unsigned char *mm_random_bytes(size_t len, unsigned seed);
+size_t mm_page_size(void);       /* sysconf(_SC_PAGESIZE) */
+long long mm_now_ms(void);       /* CLOCK_MONOTONIC in milliseconds: for deadlines */
+void mm_sleep_ms(double ms);     /* sleeps ms, resumed after a signal */
 /* Reads a whole file with read(2) into a malloc'd buffer (the test's own check, never the
  * student's path); returns NULL on error. *len receives its size. */
 void *mm_slurp(const char *path, size_t *len);
