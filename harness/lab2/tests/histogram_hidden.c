@@ -171,46 +171,61 @@ static int forbid_threads(void)
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
+/* The bystander of fork_failure_kills_only_its_own_workers: a child of the caller that the
+ * call must leave alone. Until told to stop, it SIGSTOPs every other child of the caller (the
+ * workers) as soon as it appears, so that a worker never finishes its slice by itself. */
+static void bystander(pid_t caller, atomic_int *stop)
+{
+    pid_t kids[64];
+    long end = now_ms() + 8000;
+
+    while (!atomic_load(stop) && now_ms() < end) {
+        int n = proc_children(caller, kids, 64);
+        for (int i = 0; i < n; i++)
+            if (kids[i] != getpid())
+                kill(kids[i], SIGSTOP);
+        struct timespec tick = { 0, 100 * 1000 };
+        nanosleep(&tick, NULL);
+    }
+    _exit(0);
+}
+
 Test(parallel_histogram, fork_failure_kills_only_its_own_workers)
 {
-    /* The input is 1 TiB of unpopulated private zero pages (MAP_NORESERVE: it costs nothing
-     * until read), so a worker left to count its slice runs for minutes: a call that returns
-     * at once killed its started workers instead of waiting for them. A bystander process of
-     * the same uid, forked by the caller before the call, must come out of it untouched:
-     * kill(-1, SIGKILL) or waitpid(-1, ...) with the -1 that the failed fork returned hits it. */
-    const size_t len = (size_t)1 << 40;
+    /* A bystander child of the caller, forked before the call, stops each worker as it
+     * starts: a call that returns killed its started workers (SIGKILL ends a stopped process)
+     * instead of waiting for them. The bystander itself must come out of the call untouched:
+     * kill(-1, SIGKILL) or waitpid(-1, ...) with the -1 of the failed fork hits it. The input
+     * is 1 GiB of unpopulated zero pages (MAP_NORESERVE), so a worker takes a while. */
+    const size_t len = (size_t)1 << 30;
     const int n = 4, room = 2;
-    struct { int setup_err, bystander_status; long ms; struct hist_seen h; } o;
+    struct { int setup_err, bystander_status; struct hist_seen h; } o;
 
     memset(&o, 0, sizeof o);
     MM_SUBJECT_WITH(o, .as_user = true, .timeout_ms = 12000, .may_die = true) {
         void *in = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                         -1, 0);
         atomic_int *stop = test_shared(sizeof *stop);
-        pid_t bystander = in == MAP_FAILED ? -1 : mm_fork();
-        if (bystander == 0) {
-            wait_at_least(stop, 1, 6000);
-            _exit(0);
-        }
+        pid_t caller = getpid();
+        pid_t by = in == MAP_FAILED ? -1 : mm_fork();
+        if (by == 0)
+            bystander(caller, stop);
         struct rlimit old, rl;
         int now = uid_task_count();
-        if (in == MAP_FAILED || bystander == -1 || now < 1 ||
-            getrlimit(RLIMIT_NPROC, &old) == -1) {
+        if (in == MAP_FAILED || by == -1 || now < 1 || getrlimit(RLIMIT_NPROC, &old) == -1) {
             o.setup_err = errno ? errno : ESRCH;
         } else {
             rl = (struct rlimit){ (rlim_t)(now + room), old.rlim_max };
             if (setrlimit(RLIMIT_NPROC, &rl) == -1) {
                 o.setup_err = errno;
             } else {
-                long start = now_ms();
                 hist_observe(&o.h, in, len, n);
-                o.ms = now_ms() - start;
                 setrlimit(RLIMIT_NPROC, &old);
             }
         }
-        if (bystander > 0) {
+        if (by > 0) {
             atomic_store(stop, 1);
-            o.bystander_status = mm_wait(bystander, 5000);
+            o.bystander_status = mm_wait(by, 5000);
         }
         munmap(stop, sizeof *stop);
         if (in != MAP_FAILED)
@@ -220,8 +235,8 @@ Test(parallel_histogram, fork_failure_kills_only_its_own_workers)
     MM_CHECK(out->how != MM_TIMED_OUT, HINT(S_PROC, "when fork fails, kill (SIGKILL) every "
              "worker already started, then waitpid each: a worker left running counts its "
              "whole slice first"), "with room for only %d more processes, parallel_histogram("
-             "data, 1 TiB, %d, hist) did not return within 12 s: the workers it had started "
-             "were waited for instead of killed.", room, n);
+             "data, 1 GiB, %d, hist) did not return within 12 s while its started workers "
+             "were stopped: they were waited for instead of killed.", room, n);
     MM_CHECK(out->how == MM_RETURNED && !out->leaked && out->strays == 0, MM_NO_HINT, "%s",
              mm_outcome_text());
     MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: %s", mm_errno_name(o.setup_err));
