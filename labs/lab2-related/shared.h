@@ -1,7 +1,8 @@
 /* shared.h - Lab 2: share memory between related processes with an anonymous mapping made
  * before fork(2). You implement these functions in shared.c; the provided tools (histo,
  * ringbench) and the tests call them. Handout: lab2. Every failure returns -1 (NULL for
- * pointers) with errno set exactly as listed; a failed call keeps nothing it acquired. */
+ * pointers) with errno set exactly as listed; a failed call keeps nothing it acquired.
+ * Library code prints nothing (not even from a worker child): errors go through errno. */
 #ifndef SHARED_H
 #define SHARED_H
 
@@ -81,9 +82,10 @@ struct ring;        /* opaque: a bounded message queue in shared memory */
 struct ring *ring_new(size_t capacity);
 
 /* Queues a copy of msg[0..len), blocking (without burning CPU) while the ring has no room.
+ * Every ring takes messages of up to capacity - 16 bytes, whatever its own record size.
  * Returns 0, or -1 with errno, checked in this order:
  *   EINVAL    r == NULL, msg == NULL or len == 0;
- *   EMSGSIZE  the message can never fit (len > capacity at least);
+ *   EMSGSIZE  len > capacity - 16 (every capacity <= 16: any len), at once, never waiting;
  *   EPIPE     the ring is closed (also when it is closed while this call waits). */
 int ring_send(struct ring *r, const void *msg, size_t len);
 

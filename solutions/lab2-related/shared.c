@@ -29,17 +29,21 @@ static void *map_zeroed(size_t len, int type, int fd)
     return addr == MAP_FAILED ? NULL : addr;
 }
 
+/* shared_anon: shared.h has the contract; here, MAP_ANONYMOUS memory comes zeroed. */
 void *shared_anon(size_t len)
 {
     return map_zeroed(len, MAP_SHARED, -1);
 }
 
+/* private_anon: shared.h has the contract; here, the same as shared_anon but copy-on-write
+ * after fork. */
 void *private_anon(size_t len)
 {
     return map_zeroed(len, MAP_PRIVATE, -1);
 }
 
-/* MAP_SHARED | PROT_WRITE needs a descriptor open O_RDWR; the mapping outlives the fd. */
+/* shared_devzero: shared.h has the contract; here, MAP_SHARED | PROT_WRITE needs a
+ * descriptor open O_RDWR, and the mapping outlives the fd, so it is closed at once. */
 void *shared_devzero(size_t len)
 {
     if (len == 0) {
@@ -60,6 +64,8 @@ void *shared_devzero(size_t len)
     return addr;
 }
 
+/* shared_free: shared.h has the contract; here, the alignment check is ours so that a bad
+ * address gets EINVAL whatever the kernel would say about it. */
 int shared_free(void *addr, size_t len)
 {
     long page = sysconf(_SC_PAGESIZE);
@@ -81,6 +87,8 @@ struct counter {
     atomic_long value;      /* lock-free on every platform we grade on */
 };
 
+/* counter_new: shared.h has the contract; here, a fresh mapping is already zero, but
+ * atomic_init is what C11 asks for before the first atomic operation. */
 struct counter *counter_new(void)
 {
     struct counter *c = shared_anon(sizeof *c);
@@ -90,7 +98,8 @@ struct counter *counter_new(void)
     return c;
 }
 
-/* 0 is a counter value too: callers that care set errno = 0 first (as with strtol). */
+/* counter_add: shared.h has the contract; here, 0 is a counter value too, so callers that
+ * care set errno = 0 first (as with strtol). */
 long counter_add(struct counter *c, long delta)
 {
     if (c == NULL) {
@@ -100,6 +109,8 @@ long counter_add(struct counter *c, long delta)
     return atomic_fetch_add(&c->value, delta) + delta;
 }
 
+/* counter_get: shared.h has the contract; here, an atomic load so a concurrent add is never
+ * seen half done. */
 long counter_get(struct counter *c)
 {
     if (c == NULL) {
@@ -109,6 +120,7 @@ long counter_get(struct counter *c)
     return atomic_load(&c->value);
 }
 
+/* counter_free: shared.h has the contract; here, shared_free checks c == NULL for us. */
 int counter_free(struct counter *c)
 {
     return shared_free(c, sizeof *c);
@@ -173,6 +185,8 @@ static int start_workers(const unsigned char *data, size_t len, int n,
     return 0;
 }
 
+/* parallel_histogram: shared.h has the contract; here, why hist is written only after
+ * every worker was reaped: a dead worker (EIO) must leave hist unchanged. */
 int parallel_histogram(const void *data, size_t len, int nworkers,
                        unsigned long long hist[256])
 {
@@ -218,7 +232,13 @@ int parallel_histogram(const void *data, size_t len, int nworkers,
 /* Each message is an 8-byte length followed by its bytes, written at tail and read at head
  * (free-running byte counters, taken modulo cap), wrapping around the end of data[].
  * Wake-ups cost a system call, so a side signals only when the other side sleeps: the
- * *_sleeping fields count processes that wait and have not been signalled yet. */
+ * *_sleeping fields count processes that wait and have not been signalled yet.
+ *
+ * Why pthread_mutex_lock/unlock and pthread_cond_wait/signal/broadcast go unchecked below:
+ * they act on the ring's own objects, initialised by init_sync as default (non-robust,
+ * non-error-checking) process-shared objects, and used only by the process holding the
+ * lock. POSIX lists no error for such calls in defined use (EINVAL/EOWNERDEAD/EDEADLK
+ * need an uninitialised, robust or error-checking object), so there is nothing to handle. */
 struct ring {
     pthread_mutex_t lock;           /* PTHREAD_PROCESS_SHARED: the ring spans processes */
     pthread_cond_t  not_empty;      /* receivers wait here */
@@ -234,6 +254,10 @@ struct ring {
 };
 
 typedef uint64_t ring_hdr;          /* the per-message bookkeeping */
+
+/* The interface's promise (shared.h): a ring takes messages of up to capacity - 16 bytes and
+ * refuses every longer one, whatever its own record size (8 bytes here). */
+#define RING_RECORD_MAX 16
 
 static void copy_in(struct ring *r, size_t pos, const void *src, size_t n)
 {
@@ -260,8 +284,7 @@ static int init_sync(struct ring *r)
 
     if ((err = pthread_mutexattr_init(&ma)) != 0)
         return err;
-    if ((err = pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED)) == 0 &&
-        (err = pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP)) == 0)
+    if ((err = pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED)) == 0)
         err = pthread_mutex_init(&r->lock, &ma);
     pthread_mutexattr_destroy(&ma);
     if (err != 0)
@@ -275,6 +298,8 @@ static int init_sync(struct ring *r)
     return err;
 }
 
+/* ring_new: shared.h has the contract; here, why capacity > SIZE_MAX / 2 is refused before
+ * any arithmetic: the mapping is the header plus capacity bytes, and that sum must not wrap. */
 struct ring *ring_new(size_t capacity)
 {
     if (capacity == 0) {
@@ -300,13 +325,15 @@ struct ring *ring_new(size_t capacity)
     return r;
 }
 
+/* ring_send: shared.h has the contract; here, why the size check is written as two
+ * comparisons: len + RING_RECORD_MAX would wrap around for len near SIZE_MAX. */
 int ring_send(struct ring *r, const void *msg, size_t len)
 {
     if (r == NULL || msg == NULL || len == 0) {
         errno = EINVAL;
         return -1;
     }
-    if (len > r->cap || r->cap - len < sizeof(ring_hdr)) {
+    if (len > r->cap || r->cap - len < RING_RECORD_MAX) {
         errno = EMSGSIZE;
         return -1;
     }
@@ -334,6 +361,8 @@ int ring_send(struct ring *r, const void *msg, size_t len)
     return 0;
 }
 
+/* ring_recv: shared.h has the contract; here, why a too-small buffer passes its wake-up on:
+ * the message stays queued, and a receiver with room must not sleep past it. */
 ssize_t ring_recv(struct ring *r, void *buf, size_t cap)
 {
     if (r == NULL || buf == NULL) {
@@ -373,6 +402,8 @@ ssize_t ring_recv(struct ring *r, void *buf, size_t cap)
     return (ssize_t)hdr;
 }
 
+/* ring_close: shared.h has the contract; here, why the counters are zeroed: broadcast wakes
+ * every sleeper, so none is still owed a signal. */
 int ring_close(struct ring *r)
 {
     if (r == NULL) {
@@ -389,7 +420,8 @@ int ring_close(struct ring *r)
     return 0;
 }
 
-/* Only unmaps: other processes may still use the lock, so it is never destroyed here. */
+/* ring_free: shared.h has the contract; here, it only unmaps: other processes may still use
+ * the lock, so it is never destroyed here. */
 int ring_free(struct ring *r)
 {
     if (r == NULL) {

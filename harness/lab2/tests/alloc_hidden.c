@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 
 typedef void *(*alloc_fn)(size_t);
@@ -67,8 +68,28 @@ static void check_parent_write_after_fork(alloc_fn alloc, const char *name, size
     MM_CHECK_OK(o.free, H_FREE);
 }
 
-/* For each size of the sweep: fresh memory is zeroed, and a child's writes to its first
- * and last byte are (shared) or are not (private) seen by the parent. */
+/* The permissions of the mapping that starts at p, as /proc/self/maps shows them ("rw-s"),
+ * into perms[5]; "none" if no mapping starts there. */
+static void map_perms(const void *p, char perms[5])
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    char line[512];
+    unsigned long start;
+
+    strcpy(perms, "none");
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "%lx-%*x %4s", &start, perms) == 2 && start == (uintptr_t)p)
+            break;
+        else
+            strcpy(perms, "none");
+    if (f)
+        fclose(f);
+}
+
+/* For each size of the sweep: fresh memory is zeroed, readable and writable (PROT_WRITE
+ * alone would also let the test write, and read on x86, but /proc shows "-w"), and a
+ * child's writes to its first and last byte are (shared) or are not (private) seen by the
+ * parent. */
 static void sweep(alloc_fn alloc, const char *name, int shared)
 {
     enum { NSIZES = 5 };
@@ -77,6 +98,7 @@ static void sweep(alloc_fn alloc, const char *name, int shared)
         struct mm_call alloc[NSIZES], free[NSIZES];
         size_t nonzero[NSIZES];
         int status[NSIZES], first[NSIZES], last[NSIZES];    /* the parent's bytes after */
+        char perms[NSIZES][5];
     } o;
 
     MM_SUBJECT(o) {
@@ -88,6 +110,7 @@ static void sweep(alloc_fn alloc, const char *name, int shared)
             unsigned char *p = PTR_OF(o.alloc[i]);
             if (p == NULL)
                 break;
+            map_perms(p, o.perms[i]);
             for (size_t k = 0; k < len; k++)
                 o.nonzero[i] += p[k] != 0;
             pid_t pid = mm_fork();
@@ -107,6 +130,12 @@ static void sweep(alloc_fn alloc, const char *name, int shared)
         MM_CHECK(o.nonzero[i] == 0, HINT(S_ALLOC, "anonymous mappings are zero-filled: do not "
                  "reuse memory"), "%s(%zu) returned memory with %zu non-zero bytes.", name,
                  len, o.nonzero[i]);
+        const char *want = shared ? "rw-s" : "rw-p";
+        o.perms[i][4] = '\0';           /* the judge trusts no string it did not end */
+        MM_CHECK(strcmp(o.perms[i], want) == 0, HINT(S_ALLOC, "map with PROT_READ | "
+                 "PROT_WRITE and the right sharing flag"), "%s(%zu): /proc/self/maps shows the "
+                 "mapping as \"%s\", expected \"%s\" (readable, writable, %s).", name, len,
+                 o.perms[i], want, shared ? "shared" : "private");
         MM_CHECK(exited_with(o.status[i], 0), MM_NO_HINT, "the writing child %s",
                  status_text(o.status[i]));
         int writes = len > 1 ? 2 : 1;
@@ -156,6 +185,34 @@ Test(shared_devzero, failure_leaks_no_descriptor)
     MM_CHECK(o.after == o.before, HINT(S_ALLOC, "close /dev/zero on the error path too, "
              "saving errno first"), "a failed shared_devzero left %d descriptor(s) open.",
              o.after - o.before);
+}
+
+Test(shared_devzero, open_failure_gives_its_errno)
+{
+    struct { struct mm_call alloc; int setup_err; } o;
+
+    /* With no descriptor left (RLIMIT_NOFILE 0), open fails with EMFILE: shared_devzero must
+     * stop there, not map something else. */
+    MM_SUBJECT(o) {
+        struct rlimit old, none = { 0, 0 };
+        if (getrlimit(RLIMIT_NOFILE, &old) == -1) {
+            o.setup_err = errno;
+        } else {
+            none.rlim_max = old.rlim_max;
+            if (setrlimit(RLIMIT_NOFILE, &none) == -1)
+                o.setup_err = errno;
+            else
+                o.alloc = MM_CALL(shared_devzero(pg()));
+            setrlimit(RLIMIT_NOFILE, &old);
+            void *p = PTR_OF(o.alloc);
+            if (p)
+                shared_free(p, pg());
+        }
+    }
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_NOFILE) failed: %s",
+             mm_errno_name(o.setup_err));
+    MM_CHECK_NULL_ERRNO(o.alloc, EMFILE, HINT(S_ALLOC, "check open's result against -1 and "
+                                              "return NULL with its errno"));
 }
 
 Test(private_anon, parent_write_after_fork_invisible_to_child)

@@ -13,6 +13,34 @@
 #define COUNTER_OF(call) \
     ((call).ret != 0 && (call).ret != -1 ? (struct counter *)(intptr_t)(call).ret : NULL)
 
+Test(counter_new, mmap_failure_gives_ENOMEM)
+{
+    struct { struct mm_call alloc; int setup_err, maps_before, maps_after; } o;
+
+    /* RLIMIT_AS at the address space in use: the counter's mmap fails with ENOMEM. */
+    MM_SUBJECT(o) {
+        struct rlimit old;
+        mm_count_maps();                /* warm up: the probe's own stdio buffers */
+        o.maps_before = mm_count_maps();
+        o.setup_err = limit_address_space(&old);
+        if (o.setup_err == 0) {
+            o.alloc = MM_CALL(counter_new());
+            setrlimit(RLIMIT_AS, &old);
+        }
+        o.maps_after = mm_count_maps();
+        struct counter *c = COUNTER_OF(o.alloc);
+        if (c)
+            counter_free(c);
+    }
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_AS) failed: %s",
+             mm_errno_name(o.setup_err));
+    MM_CHECK_NULL_ERRNO(o.alloc, ENOMEM, HINT(S_COUNTER, "when shared_anon fails, return its "
+                                              "NULL at once: there is no counter to set"));
+    MM_CHECK(o.maps_after == o.maps_before, HINT(S_COUNTER, "a failed call keeps nothing"),
+             "mappings: %d before the failed counter_new, %d after.", o.maps_before,
+             o.maps_after);
+}
+
 Test(counter_add, returned_values_unique_under_concurrency)
 {
     enum { NPROCS = 4, MAX_ADDS = 2000000 };

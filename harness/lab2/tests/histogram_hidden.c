@@ -171,6 +171,87 @@ static int forbid_threads(void)
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
+/* The bystander of fork_failure_kills_only_its_own_workers: a child of the caller that the
+ * call must leave alone. Until told to stop, it SIGSTOPs every other child of the caller (the
+ * workers) as soon as it appears, so that a worker never finishes its slice by itself. */
+static void bystander(pid_t caller, atomic_int *stop)
+{
+    pid_t kids[64];
+    long end = now_ms() + 8000;
+
+    while (!atomic_load(stop) && now_ms() < end) {
+        int n = proc_children(caller, kids, 64);
+        for (int i = 0; i < n; i++)
+            if (kids[i] != getpid())
+                kill(kids[i], SIGSTOP);
+        struct timespec tick = { 0, 100 * 1000 };
+        nanosleep(&tick, NULL);
+    }
+    _exit(0);
+}
+
+Test(parallel_histogram, fork_failure_kills_only_its_own_workers)
+{
+    /* A bystander child of the caller, forked before the call, stops each worker as it
+     * starts: a call that returns killed its started workers (SIGKILL ends a stopped process)
+     * instead of waiting for them. The bystander itself must come out of the call untouched:
+     * kill(-1, SIGKILL) or waitpid(-1, ...) with the -1 of the failed fork hits it. The input
+     * is 1 GiB of unpopulated zero pages (MAP_NORESERVE), so a worker takes a while. */
+    const size_t len = (size_t)1 << 30;
+    const int n = 4, room = 2;
+    struct { int setup_err, bystander_status; struct hist_seen h; } o;
+
+    memset(&o, 0, sizeof o);
+    MM_SUBJECT_WITH(o, .as_user = true, .timeout_ms = 12000, .may_die = true) {
+        void *in = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                        -1, 0);
+        atomic_int *stop = test_shared(sizeof *stop);
+        pid_t caller = getpid();
+        pid_t by = in == MAP_FAILED ? -1 : mm_fork();
+        if (by == 0)
+            bystander(caller, stop);
+        struct rlimit old, rl;
+        int now = uid_task_count();
+        if (in == MAP_FAILED || by == -1 || now < 1 || getrlimit(RLIMIT_NPROC, &old) == -1) {
+            o.setup_err = errno ? errno : ESRCH;
+        } else {
+            rl = (struct rlimit){ (rlim_t)(now + room), old.rlim_max };
+            if (setrlimit(RLIMIT_NPROC, &rl) == -1) {
+                o.setup_err = errno;
+            } else {
+                hist_observe(&o.h, in, len, n);
+                setrlimit(RLIMIT_NPROC, &old);
+            }
+        }
+        if (by > 0) {
+            atomic_store(stop, 1);
+            o.bystander_status = mm_wait(by, 5000);
+        }
+        munmap(stop, sizeof *stop);
+        if (in != MAP_FAILED)
+            munmap(in, len);
+    }
+    const struct mm_outcome *out = mm_outcome();
+    MM_CHECK(out->how != MM_TIMED_OUT, HINT(S_PROC, "when fork fails, kill (SIGKILL) every "
+             "worker already started, then waitpid each: a worker left running counts its "
+             "whole slice first"), "with room for only %d more processes, parallel_histogram("
+             "data, 1 GiB, %d, hist) did not return within 12 s while its started workers "
+             "were stopped: they were waited for instead of killed.", room, n);
+    MM_CHECK(out->how == MM_RETURNED && !out->leaked && out->strays == 0, MM_NO_HINT, "%s",
+             mm_outcome_text());
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: %s", mm_errno_name(o.setup_err));
+    MM_CHECK_ERRNO(o.h.call, EAGAIN, HINT(S_HIST, "pass fork's EAGAIN through"));
+    MM_CHECK(exited_with(o.bystander_status, 0), HINT(S_PROC, "kill and waitpid only the pids "
+             "of workers that started (pids[0..i-1]), never the -1 of the fork that failed: "
+             "kill(-1, SIGKILL) kills every process you own, waitpid(-1) reaps any child"),
+             "a process of the caller that parallel_histogram did not start %s during a call "
+             "whose fork failed (expected: untouched, exited 0 when told to).",
+             o.bystander_status == -1 ? "was reaped (or lost)" : status_text(o.bystander_status));
+    MM_CHECK(o.h.children == 1, HINT(S_PROC, "kill and waitpid every worker already "
+             "started"), "after the failed call the caller had %d child process(es); expected "
+             "1 (its own bystander).", o.h.children);
+}
+
 Test(parallel_histogram, uses_processes_not_threads)
 {
     size_t len = (1 << 20) + 7;
@@ -370,6 +451,37 @@ Test(parallel_histogram, interrupted_waitpid_is_retried)
              v >= 0 ? want[v] : 0);
     MM_CHECK(o.children == 0, hint, "parallel_histogram(data, 16 MiB, 4, hist), interrupted "
              "by signals, returned with %d child process(es) left.", o.children);
+    free(data);
+}
+
+Test(parallel_histogram, table_mmap_failure_gives_ENOMEM)
+{
+    const size_t len = 3 * 4096 + 5;
+    unsigned char *data = random_bytes(len, 12);
+    struct { int setup_err; struct hist_seen h; } o;
+
+    /* RLIMIT_AS at the address space in use: the workers' table cannot be mapped. */
+    MM_SUBJECT(o) {
+        struct rlimit old;
+        o.setup_err = limit_address_space(&old);
+        if (o.setup_err == 0) {
+            hist_observe(&o.h, data, len, 3);
+            setrlimit(RLIMIT_AS, &old);
+        }
+    }
+    MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_AS) failed: %s",
+             mm_errno_name(o.setup_err));
+    MM_CHECK_ERRNO(o.h.call, ENOMEM, HINT(S_HIST, "when the table cannot be mapped, return -1 "
+                   "with mmap's errno before forking anything"));
+    int changed = -1;
+    for (int v = 0; v < 256 && changed == -1; v++)
+        if (o.h.got[v] != ~0ull)
+            changed = v;
+    MM_CHECK(changed == -1, HINT(S_HIST, "a failed call leaves hist unchanged"), "the call "
+             "failed but changed hist[%d] to %llu.", changed, changed >= 0 ?
+             o.h.got[changed] : 0);
+    MM_CHECK(o.h.children == 0, HINT(S_PROC, "check the table before forking"), "the failed "
+             "call left %d child process(es).", o.h.children);
     free(data);
 }
 

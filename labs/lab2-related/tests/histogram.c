@@ -77,6 +77,9 @@ Test(parallel_histogram, empty_input_with_null_data_gives_zeros)
     MM_SUBJECT(o)
         hist_observe(&o, NULL, 0, 4);
     MM_CHECK_OK(o.call, HINT(S_HIST, "data == NULL with len == 0 is valid: an empty input"));
+    MM_CHECK(o.call.ret == 0, HINT(S_HIST, "return 0 on success, also for an empty input"),
+             "parallel_histogram(NULL, 0, 4, hist) returned %lld, expected 0.", o.call.ret);
+    hist_check_bounds(&o, 0, 4);
     int nonzero = -1;
     for (int v = 0; v < 256 && nonzero == -1; v++)
         if (o.got[v] != 0)
@@ -111,7 +114,8 @@ Test(parallel_histogram, bad_arguments_give_EINVAL)
 {
     unsigned long long hist[256];
     const char data[] = "some bytes";
-    struct { struct mm_call zero, negative, too_many, null_hist, null_data; int children; } o;
+    struct { struct mm_call zero, negative, too_many, null_hist, null_data, null_one;
+             int children; } o;
 
     MM_SUBJECT(o) {
         o.zero = MM_CALL(parallel_histogram(data, 10, 0, hist));
@@ -119,6 +123,7 @@ Test(parallel_histogram, bad_arguments_give_EINVAL)
         o.too_many = MM_CALL(parallel_histogram(data, 10, 65, hist));
         o.null_hist = MM_CALL(parallel_histogram(data, 10, 2, NULL));
         o.null_data = MM_CALL(parallel_histogram(NULL, 10, 2, hist));
+        o.null_one = MM_CALL(parallel_histogram(NULL, 1, 1, hist));
         o.children = mm_count_children();
     }
     MM_CHECK_ERRNO(o.zero, EINVAL, HINT(S_ERRNO, "nworkers must be 1..64"));
@@ -127,6 +132,8 @@ Test(parallel_histogram, bad_arguments_give_EINVAL)
     MM_CHECK_ERRNO(o.null_hist, EINVAL, HINT(S_ERRNO, "hist == NULL is EINVAL"));
     MM_CHECK_ERRNO(o.null_data, EINVAL, HINT(S_ERRNO, "data == NULL is valid only with "
                                              "len == 0"));
+    MM_CHECK_ERRNO(o.null_one, EINVAL, HINT(S_ERRNO, "data == NULL is valid only with "
+                                            "len == 0: any len > 0, 1 included, is EINVAL"));
     MM_CHECK(o.children == 0, HINT(S_ERRNO, "check the arguments before forking"),
              "an invalid call left %d child process(es).", o.children);
 }

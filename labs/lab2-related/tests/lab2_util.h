@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,11 @@ void *test_shared(size_t len);
 int wait_at_least(atomic_int *v, int want, int timeout_ms);
 /* Waits until *v has not changed for quiet_ms (at most timeout_ms); returns its value. */
 int wait_quiet(atomic_int *v, int quiet_ms, int timeout_ms);
+
+/* Lowers the soft RLIMIT_AS to the address space in use now (mm_vm_size(): ASan reserves
+ * ~20 TB at start), so that the next mmap of any length fails with ENOMEM; *old keeps the
+ * limit to restore with setrlimit. Returns 0, or an errno value (a test-setup failure). */
+int limit_address_space(struct rlimit *old);
 
 /* Tasks (processes and threads) of this process's real uid, machine-wide, as counted for
  * RLIMIT_NPROC; -1 on error. */
@@ -92,10 +98,12 @@ void ring_mpmc(struct ring *r, int nprod, int ncons, int nmsgs, size_t maxlen,
 struct hist_seen {
     struct mm_call call;
     unsigned long long got[256];    /* hist afterwards (junk before the call) */
+    unsigned long long past_end;    /* right after hist[255]: HIST_GUARD unless overrun */
     int children, zombies;          /* of the caller, right after the call returned */
 };
-/* In a subject: parallel_histogram(data, len, n, hist) on a hist full of junk; the call's
- * text names len and n. */
+#define HIST_GUARD 0x5a5a5a5a5a5a5a5aull
+/* In a subject: parallel_histogram(data, len, n, hist) on a hist full of junk, followed by
+ * a guard word; the call's text names len and n. */
 void hist_observe(struct hist_seen *o, const void *data, size_t len, int n);
 
 /* ---- In the judge ------------------------------------------------------------------------ */
@@ -112,8 +120,11 @@ void serial_histogram(const unsigned char *data, size_t len, unsigned long long 
 /* First byte value where a and b differ, or -1 if they are equal. */
 int hist_diff(const unsigned long long a[256], const unsigned long long b[256]);
 
-/* The call in o succeeded and its hist equals the serial count of data[0, len) (the
- * judge's own copy); the failure message names len, n and the first wrong entry. */
+/* The call in o wrote nothing past hist[255] (the guard word is intact). */
+void hist_check_bounds(const struct hist_seen *o, size_t len, int n);
+/* The call in o returned 0, wrote nothing past hist[255], and its hist equals the serial
+ * count of data[0, len) (the judge's own copy); the failure message names len, n and the
+ * first wrong entry. */
 void hist_check(const struct hist_seen *o, const unsigned char *data, size_t len, int n,
                 struct mm_hint hint);
 
