@@ -22,8 +22,9 @@ grade: $(BUILD)/bin/mmgrade
 
 # The grader's own quick checks; the full self-test lives in harness/selftest. Once more in
 # plain isolation: what hosted graders without user namespaces (Docker, CI) run.
-test-grader: $(BUILD)/bin/mmgrade
+# The tools too: test-grader checks every program's usage conventions and errors.
+test-grader: $(BUILD)/bin/mmgrade $(TOOLS) $(BUILD)/bin/mmbench
 	$(Q)harness/grader/test-grader $(BUILD)/bin/mmgrade
-test-grader-plain: $(BUILD)/bin/mmgrade
+test-grader-plain: $(BUILD)/bin/mmgrade $(TOOLS) $(BUILD)/bin/mmbench
 	$(Q)TEST_GRADER_ISOLATION=plain harness/grader/test-grader $(BUILD)/bin/mmgrade
 TEST_TARGETS += test-grader test-grader-plain
