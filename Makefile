@@ -20,7 +20,7 @@ define lab_setup
 $(1)_TESTS    := $$(wildcard $$($(1)_DIR)/tests/*.c) $$(wildcard harness/$(1)/tests/*.c)
 $(1)_solution := solutions/$$(notdir $$($(1)_DIR))/$$($(1)_FILE)
 $(1)_starter  := $$($(1)_DIR)/$$($(1)_FILE)
-CPPFLAGS      += -I$$($(1)_DIR)
+CPPFLAGS      += -I$$($(1)_DIR) -I$$($(1)_DIR)/tests  # tests: #include "labN_util.h"
 TOOLS += $$(addprefix $(BUILD)/bin/,$$($(1)_TOOLS))
 $$(addprefix $(BUILD)/bin/,$$($(1)_TOOLS)): $(BUILD)/bin/%: $(BUILD)/obj/$$($(1)_DIR)/%.o \
 		$(BUILD)/obj/$$(basename $$($(1)_solution)).o

@@ -93,6 +93,7 @@ static void start_compiler(const char *root, const char *src, const char *obj,
     strv_split(&argv, MM_GRADE_CFLAGS);
     strv_add(&argv, "-Ilabs/common");
     strv_addf(&argv, "-I%s", labdir);     /* as the Makefile: tests include lab headers */
+    strv_addf(&argv, "-I%s/tests", labdir);               /* and their lab's util header */
     strv_add(&argv, "-c");
     strv_add(&argv, src);
     strv_add(&argv, "-o");
@@ -158,7 +159,7 @@ static bool flags_changed(const char *cache)
 
     if (changed != -1)
         return changed;
-    buf_printf(&want, "%s -Ilabs/common -I<labdir> v2\n", MM_GRADE_CFLAGS);
+    buf_printf(&want, "%s -Ilabs/common -I<labdir> -I<labdir>/tests v3\n", MM_GRADE_CFLAGS);
     char *path = xasprintf("%s/flags", cache), *have = read_file(path, 4096, &len);
     changed = !have || strcmp(have, want.p) != 0;
     if (changed && (mkdirs(cache, 0755) == -1 ||

@@ -2,7 +2,7 @@
  * open-mode and file-type error with dst left unchanged, bad fds, the same file through
  * two fds, big files across windows, and leaks. Linked with the public tests.
  * Every call into mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+#include "lab1_util.h"
 
 #define OLD "the old contents of dst\n"
 #define OLD_LEN (sizeof OLD - 1)
@@ -21,9 +21,9 @@ static void expect_dst_unchanged(const char *path, const char *after)
 Test(mf_copy, dst_bigger_than_src_is_truncated)
 {
     const char *path;
-    unsigned char *big = random_bytes(3 * pg(), 70);
+    unsigned char *big = mm_random_bytes(3 * mm_page_size(), 70);
     int src = open_tmp("short\n", 6, O_RDONLY, NULL);
-    int dst = open_tmp(big, 3 * pg(), O_RDWR, &path);
+    int dst = open_tmp(big, 3 * mm_page_size(), O_RDWR, &path);
 
     MM_CALL_OK(mf_copy(src, dst), HINT(S_COPY, "ftruncate dst to src's size"));
     expect_file_is(path, "short\n", 6, "a 3-page dst after mf_copy of a 6-byte src");
@@ -187,8 +187,8 @@ Test(mf_copy, src_errors_come_before_dst_errors)
 Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
 {
     const char *path;
-    unsigned char *data = random_bytes(2 * pg() + 9, 71);
-    int src = open_tmp(data, 2 * pg() + 9, O_RDONLY, &path);
+    unsigned char *data = mm_random_bytes(2 * mm_page_size() + 9, 71);
+    int src = open_tmp(data, 2 * mm_page_size() + 9, O_RDONLY, &path);
     int dst = open(path, O_RDWR);
 
     struct mm_call copy;
@@ -200,7 +200,7 @@ Test(mf_copy, same_file_through_two_fds_succeeds_unchanged)
              "compare those, not the fd numbers, and return 0"), "mf_copy of a file onto "
              "itself through two fds returned %lld (errno %s), expected 0.", copy.ret,
              mm_errno_name(copy.err));
-    expect_file_is(path, data, 2 * pg() + 9, "a file copied onto itself through two fds");
+    expect_file_is(path, data, 2 * mm_page_size() + 9, "a file copied onto itself through two fds");
     free(data);
     close(src);
     close(dst);
@@ -249,8 +249,8 @@ Test(mf_copy, big_file_copies_across_windows)
 /* A leak test fails for a leak only: the failing calls' errno is other tests' business. */
 Test(mf_copy, no_leak_after_success_or_failure)
 {
-    unsigned char *data = random_bytes(5 * pg() + 1, 72);
-    int src = open_tmp(data, 5 * pg() + 1, O_RDONLY, NULL);
+    unsigned char *data = mm_random_bytes(5 * mm_page_size() + 1, 72);
+    int src = open_tmp(data, 5 * mm_page_size() + 1, O_RDONLY, NULL);
     int dst = open_tmp(NULL, 0, O_RDWR, NULL);
     int ro_dst = old_dst(O_RDONLY, NULL);
     struct { struct mm_call ok[LEAK_ROUNDS], fail[LEAK_ROUNDS]; struct probe before, after; } o;

@@ -2,7 +2,7 @@
  * made only of newlines, counts across window boundaries of big (sparse) files, a small
  * address-space limit, and leaks. Linked with the public tests (they declare the suite).
  * Every call into mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+#include "lab1_util.h"
 
 #include <stdio.h>
 
@@ -86,7 +86,7 @@ Test(mf_count_lines, only_newlines_count_exactly)
                        ((size_t)2 << 20) + 3 };
 
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        unsigned char *data = random_bytes(sizes[i], 0);
+        unsigned char *data = mm_random_bytes(sizes[i], 0);
         memset(data, '\n', sizes[i]);
         int fd = open_tmp(data, sizes[i], O_RDONLY, NULL);
         struct mm_call count;
@@ -190,8 +190,8 @@ Test(mf_count_lines, failed_window_mapping_gives_ENOMEM_or_counts)
 /* A leak test fails for a leak only: the failing calls' errno is other tests' business. */
 Test(mf_count_lines, no_leak_after_success_or_failure)
 {
-    unsigned char *data = random_bytes(3 * pg() + 5, 60);
-    int fd = open_tmp(data, 3 * pg() + 5, O_RDONLY, NULL);
+    unsigned char *data = mm_random_bytes(3 * mm_page_size() + 5, 60);
+    int fd = open_tmp(data, 3 * mm_page_size() + 5, O_RDONLY, NULL);
     int wfd = open_tmp("a\n", 2, O_WRONLY, NULL);
     struct { struct mm_call ok[LEAK_ROUNDS], fail[LEAK_ROUNDS]; struct probe before, after; } o;
 
@@ -206,7 +206,7 @@ Test(mf_count_lines, no_leak_after_success_or_failure)
     for (int i = 0; i < LEAK_ROUNDS; i++)
         MM_CHECK(o.ok[i].ret >= 0, HINT(S_COUNT, "map the file, count, unmap"), "mf_count_lines"
                  "(fd) on a readable %zu-byte file failed with errno %s, expected a count.",
-                 3 * pg() + 5, mm_errno_name(o.ok[i].err));
+                 3 * mm_page_size() + 5, mm_errno_name(o.ok[i].err));
     probe_check(o.before, o.after, "40 mf_count_lines calls (20 succeeded, 20 failed)");
     free(data);
     close(fd);

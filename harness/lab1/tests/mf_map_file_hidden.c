@@ -2,7 +2,7 @@
  * non-empty files, every non-regular file type, bad fds, zeroed views on failure, leaks.
  * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+#include "lab1_util.h"
 
 Test(mf_map_file, empty_file_write_only_fd_gives_EACCES)
 {
@@ -192,7 +192,7 @@ Test(mf_map_file, failure_zeroes_the_view)
 /* A leak test fails for a leak only: the failing calls' errno is other tests' business. */
 Test(mf_map_file, no_leak_after_success_or_failure)
 {
-    int fd = open_tmp(NULL, 3 * pg() + 1, O_RDONLY, NULL);
+    int fd = open_tmp(NULL, 3 * mm_page_size() + 1, O_RDONLY, NULL);
     int empty = open_tmp(NULL, 0, O_RDONLY, NULL);
     int pipe_fd = pipe_read_end(NULL);
     struct {

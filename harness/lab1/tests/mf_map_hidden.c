@@ -2,7 +2,7 @@
  * argument-check order, unaligned offsets, shared vs private writes, and leaks.
  * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+#include "lab1_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@ Test(mf_map, closed_fd_gives_EBADF)
 {
     struct mf_view v;
 
-    MM_CALL_ERRNO(mf_map(closed_fd(), 0, pg(), PROT_READ, MAP_PRIVATE, &v), EBADF,
+    MM_CALL_ERRNO(mf_map(closed_fd(), 0, mm_page_size(), PROT_READ, MAP_PRIVATE, &v), EBADF,
                   HINT(S_ERRNO, "pass mmap's errno through unchanged"));
 }
 
@@ -21,9 +21,9 @@ Test(mf_map, argument_checks_come_before_bad_fd)
 
     MM_CALL_ERRNO(mf_map(-1, 0, 0, PROT_READ, MAP_PRIVATE, &v), EINVAL,
                   HINT(S_MAP, "check len == 0 before anything that looks at the fd"));
-    MM_CALL_ERRNO(mf_map(-1, -4096, pg(), PROT_READ, MAP_PRIVATE, &v), EINVAL,
+    MM_CALL_ERRNO(mf_map(-1, -4096, mm_page_size(), PROT_READ, MAP_PRIVATE, &v), EINVAL,
                   HINT(S_MAP, "check offset < 0 before anything that looks at the fd"));
-    MM_CALL_ERRNO(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, NULL), EINVAL,
+    MM_CALL_ERRNO(mf_map(-1, 0, mm_page_size(), PROT_READ, MAP_PRIVATE, NULL), EINVAL,
                   HINT(S_MAP, "check v == NULL before anything that looks at the fd"));
 }
 
@@ -61,10 +61,10 @@ Test(mf_map, len_size_max_gives_ENOMEM)
  * for an address space (the last case just fits in a size_t and reaches mmap). */
 Test(mf_map, len_overflowing_with_offset_gives_ENOMEM)
 {
-    int fd = open_tmp(NULL, 2 * pg(), O_RDONLY, NULL);
+    int fd = open_tmp(NULL, 2 * mm_page_size(), O_RDONLY, NULL);
     const struct { off_t offset; size_t len; } cases[] = {
         { 100, SIZE_MAX - 50 },                 /* the sum wraps to 49 */
-        { (off_t)pg() - 1, SIZE_MAX - pg() + 2 },   /* the sum wraps to 0 */
+        { (off_t)mm_page_size() - 1, SIZE_MAX - mm_page_size() + 2 },   /* the sum wraps to 0 */
         { 100, SIZE_MAX - 100 },                /* the sum is SIZE_MAX: mmap's ENOMEM */
     };
 
@@ -92,7 +92,7 @@ Test(mf_map, len_overflowing_with_offset_gives_ENOMEM)
 
 Test(mf_map, small_address_space_gives_ENOMEM)
 {
-    int fd = open_tmp(NULL, pg(), O_RDONLY, NULL);
+    int fd = open_tmp(NULL, mm_page_size(), O_RDONLY, NULL);
     struct { int limit_err; struct mm_call map; struct mf_view v; } o;
 
     /* RLIMIT_AS 16 MiB above current use, only in the subject; restored before it ends so
@@ -120,17 +120,17 @@ Test(mf_map, small_address_space_gives_ENOMEM)
 
 Test(mf_map, locked_over_memlock_limit_gives_EAGAIN)
 {
-    int fd = open_tmp(NULL, 4 * pg(), O_RDONLY, NULL);
+    int fd = open_tmp(NULL, 4 * mm_page_size(), O_RDONLY, NULL);
     struct { int limit_err; struct mm_call map; } o;
 
     /* As an ordinary uid (root ignores RLIMIT_MEMLOCK): a limit of one page (0 would give
      * EPERM), MAP_LOCKED over 4 pages. */
     MM_SUBJECT_WITH(o, .as_user = true) {
-        struct rlimit rl = { pg(), pg() };
+        struct rlimit rl = { mm_page_size(), mm_page_size() };
         struct mf_view v;
         o.limit_err = setrlimit(RLIMIT_MEMLOCK, &rl) == 0 ? 0 : errno;
         if (o.limit_err == 0)
-            o.map = MM_CALL(mf_map(fd, 0, 4 * pg(), PROT_READ, MAP_PRIVATE | MAP_LOCKED, &v));
+            o.map = MM_CALL(mf_map(fd, 0, 4 * mm_page_size(), PROT_READ, MAP_PRIVATE | MAP_LOCKED, &v));
     }
     MM_CHECK(o.limit_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_MEMLOCK) failed: %s",
              mm_errno_name(o.limit_err));
@@ -144,10 +144,10 @@ Test(mf_map, sealed_memfd_shared_write_gives_EPERM)
     int fd = memfd_create("mf_map-sealed", MFD_ALLOW_SEALING);
     struct mf_view v;
 
-    MM_CHECK(fd != -1 && ftruncate(fd, (off_t)pg()) == 0 &&
+    MM_CHECK(fd != -1 && ftruncate(fd, (off_t)mm_page_size()) == 0 &&
              fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, MM_NO_HINT,
              "test setup: sealed memfd failed: %s", strerror(errno));
-    MM_CALL_ERRNO(mf_map(fd, 0, pg(), PROT_READ | PROT_WRITE, MAP_SHARED, &v), EPERM,
+    MM_CALL_ERRNO(mf_map(fd, 0, mm_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, &v), EPERM,
                   HINT(S_ERRNO, "a write-sealed file refuses shared writable mappings: mmap "
                        "says EPERM, pass it through"));
     close(fd);
@@ -158,7 +158,7 @@ Test(mf_map, huge_offset_gives_EOVERFLOW)
     int fd = open_tmp("abc", 3, O_RDONLY, NULL);
     struct mf_view v;
 
-    MM_CALL_ERRNO(mf_map(fd, (off_t)0x7ffffffffffff000LL, 2 * pg(), PROT_READ, MAP_PRIVATE,
+    MM_CALL_ERRNO(mf_map(fd, (off_t)0x7ffffffffffff000LL, 2 * mm_page_size(), PROT_READ, MAP_PRIVATE,
                          &v), EOVERFLOW,
                   HINT(S_ERRNO, "offset + len past the largest file offset: mmap says "
                        "EOVERFLOW, pass it through"));
@@ -171,15 +171,15 @@ Test(mf_map, directory_gives_ENODEV)
     struct mf_view v;
 
     MM_CHECK(fd != -1, MM_NO_HINT, "test setup: cannot open a directory: %s", strerror(errno));
-    MM_CALL_ERRNO(mf_map(fd, 0, pg(), PROT_READ, MAP_PRIVATE, &v), ENODEV,
+    MM_CALL_ERRNO(mf_map(fd, 0, mm_page_size(), PROT_READ, MAP_PRIVATE, &v), ENODEV,
                   HINT(S_ERRNO, "a directory cannot be mapped: pass mmap's errno through"));
     close(fd);
 }
 
 Test(mf_map, unaligned_offset_sweep_points_at_requested_byte)
 {
-    size_t p = pg(), size = 8 * p;
-    unsigned char *data = random_bytes(size, 50);
+    size_t p = mm_page_size(), size = 8 * p;
+    unsigned char *data = mm_random_bytes(size, 50);
     int fd = open_tmp(data, size, O_RDONLY, NULL);
     const off_t offsets[] = { 1, (off_t)p - 1, (off_t)p, (off_t)p + 1, 3 * (off_t)p + 5,
                               (off_t)size - 1 };
@@ -215,14 +215,14 @@ Test(mf_map, unaligned_offset_sweep_points_at_requested_byte)
 Test(mf_map, shared_writes_reach_the_file)
 {
     const char *path;
-    size_t size = 3 * pg();
-    unsigned char *data = random_bytes(size, 51);
+    size_t size = 3 * mm_page_size();
+    unsigned char *data = mm_random_bytes(size, 51);
     int fd = open_tmp(data, size, O_RDWR, &path);
     struct { struct mm_call map, unmap; } o;
 
     MM_SUBJECT(o) {
         struct mf_view v;
-        o.map = MM_CALL(mf_map(fd, (off_t)pg() + 10, 100, PROT_READ | PROT_WRITE, MAP_SHARED,
+        o.map = MM_CALL(mf_map(fd, (off_t)mm_page_size() + 10, 100, PROT_READ | PROT_WRITE, MAP_SHARED,
                                &v));
         if (o.map.ret != -1) {
             memset(v.data, 'S', 100);
@@ -231,7 +231,7 @@ Test(mf_map, shared_writes_reach_the_file)
     }
     MM_CHECK_OK(o.map, HINT(S_MAP, "pass prot and flags to mmap unchanged"));
     MM_CHECK_OK(o.unmap, HINT(S_UNMAP, "munmap map_base with map_len"));
-    memset(data + pg() + 10, 'S', 100);
+    memset(data + mm_page_size() + 10, 'S', 100);
     expect_file_is(path, data, size, "the file after writing 100 bytes at offset page+10 "
                    "through a MAP_SHARED view");
     free(data);
@@ -267,8 +267,8 @@ Test(mf_map, private_writes_stay_private)
 /* A leak test fails for a leak only: the failing calls' errno is other tests' business. */
 Test(mf_map, no_leak_after_success_or_failure)
 {
-    int fd = open_tmp(NULL, 4 * pg(), O_RDONLY, NULL);
-    int wfd = open_tmp(NULL, pg(), O_WRONLY, NULL);
+    int fd = open_tmp(NULL, 4 * mm_page_size(), O_RDONLY, NULL);
+    int wfd = open_tmp(NULL, mm_page_size(), O_WRONLY, NULL);
     struct {
         struct mm_call map[LEAK_ROUNDS], unmap[LEAK_ROUNDS], fail[LEAK_ROUNDS];
         struct probe before, after;
@@ -278,11 +278,11 @@ Test(mf_map, no_leak_after_success_or_failure)
         struct mf_view v;
         o.before = probe_take();
         for (int i = 0; i < LEAK_ROUNDS; i++) {
-            o.map[i] = MM_CALL(mf_map(fd, (off_t)pg() - 1, 2, PROT_READ, MAP_PRIVATE, &v));
+            o.map[i] = MM_CALL(mf_map(fd, (off_t)mm_page_size() - 1, 2, PROT_READ, MAP_PRIVATE, &v));
             if (o.map[i].ret == -1)
                 break;                  /* the judge reports it; v may be junk */
             o.unmap[i] = MM_CALL(mf_unmap(&v));
-            o.fail[i] = MM_CALL(mf_map(wfd, 0, pg(), PROT_READ, MAP_SHARED, &v));
+            o.fail[i] = MM_CALL(mf_map(wfd, 0, mm_page_size(), PROT_READ, MAP_SHARED, &v));
             if (o.fail[i].ret != -1)
                 (void)mf_unmap(&v);     /* not this test's business: release it */
         }

@@ -2,7 +2,7 @@
  * and file-type errors, bad fds, write-back by msync (no dirty pages left), and leaks.
  * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+#include "lab1_util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -114,8 +114,8 @@ static long dirty_kb(void *addr)
  * and after mf_reverse returns, the judge's own view of it must show no dirty page. */
 Test(mf_reverse, msync_writes_the_file_back)
 {
-    size_t len = 64 * pg();
-    unsigned char *data = random_bytes(len, 80);
+    size_t len = 64 * mm_page_size();
+    unsigned char *data = mm_random_bytes(len, 80);
     int fd = disk_tmpfile(data, len);
     struct mm_call rev;
 

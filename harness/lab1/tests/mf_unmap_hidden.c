@@ -2,7 +2,7 @@
  * released (map_base and map_len, not data and len), and a second call is harmless.
  * The suite is declared in lab1_util.c. Every call into
  * mapfile.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab1-fileio/tests/lab1_util.h"
+#include "lab1_util.h"
 
 /* mincore fails with ENOMEM exactly when a page is not mapped (runs in the subject, whose
  * address space holds the view). */
@@ -10,12 +10,12 @@ static bool page_is_mapped(void *page)
 {
     unsigned char vec;
 
-    return mincore(page, pg(), &vec) == 0 || errno != ENOMEM;
+    return mincore(page, mm_page_size(), &vec) == 0 || errno != ENOMEM;
 }
 
 Test(mf_unmap, unaligned_view_releases_every_page)
 {
-    int fd = open_tmp(NULL, 4 * pg(), O_RDONLY, NULL);
+    int fd = open_tmp(NULL, 4 * mm_page_size(), O_RDONLY, NULL);
     struct {
         struct mm_call map, unmap;
         bool base_set, mapped_before[2], mapped_after[2];
@@ -24,18 +24,18 @@ Test(mf_unmap, unaligned_view_releases_every_page)
     /* offset page-1, len 2: the two bytes straddle a page boundary, two pages mapped. */
     MM_SUBJECT(o) {
         struct mf_view v;
-        o.map = MM_CALL(mf_map(fd, (off_t)pg() - 1, 2, PROT_READ, MAP_PRIVATE, &v));
+        o.map = MM_CALL(mf_map(fd, (off_t)mm_page_size() - 1, 2, PROT_READ, MAP_PRIVATE, &v));
         if (o.map.ret != -1) {
             char *base = v.map_base;
             o.base_set = base != NULL;
             if (base != NULL) {
                 o.mapped_before[0] = page_is_mapped(base);
-                o.mapped_before[1] = page_is_mapped(base + pg());
+                o.mapped_before[1] = page_is_mapped(base + mm_page_size());
             }
             o.unmap = MM_CALL(mf_unmap(&v));
             if (base != NULL) {
                 o.mapped_after[0] = page_is_mapped(base);
-                o.mapped_after[1] = page_is_mapped(base + pg());
+                o.mapped_after[1] = page_is_mapped(base + mm_page_size());
             }
         }
     }

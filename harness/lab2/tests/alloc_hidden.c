@@ -2,7 +2,7 @@
  * size of the sweep, no descriptor or mapping left behind, NULL (never MAP_FAILED) errors.
  * Each scenario runs in one subject (mmtest.h).
  * Built into the grader's Lab 2 test binary with the public tests. */
-#include "../../../labs/lab2-related/tests/lab2_util.h"
+#include "lab2_util.h"
 
 /* The suites (init, fini, timeout) are declared once, in the public test files. */
 
@@ -93,7 +93,7 @@ static void map_perms(const void *p, char perms[5])
 static void sweep(alloc_fn alloc, const char *name, int shared)
 {
     enum { NSIZES = 5 };
-    const size_t sizes[NSIZES] = { 1, pg() - 1, pg(), pg() + 1, (4 << 20) + 1 };
+    const size_t sizes[NSIZES] = { 1, mm_page_size() - 1, mm_page_size(), mm_page_size() + 1, (4 << 20) + 1 };
     struct {
         struct mm_call alloc[NSIZES], free[NSIZES];
         size_t nonzero[NSIZES];
@@ -151,7 +151,7 @@ static void sweep(alloc_fn alloc, const char *name, int shared)
 
 Test(shared_anon, parent_write_after_fork_visible_to_child)
 {
-    check_parent_write_after_fork(shared_anon, "shared_anon", 2 * pg() + 9, 0x3c, 1,
+    check_parent_write_after_fork(shared_anon, "shared_anon", 2 * mm_page_size() + 9, 0x3c, 1,
                                   HINT(S_ALLOC, "MAP_SHARED | MAP_ANONYMOUS"));
 }
 
@@ -162,7 +162,7 @@ Test(shared_anon, every_size_is_zeroed_and_shared)
 
 Test(shared_devzero, parent_write_after_fork_visible_to_child)
 {
-    check_parent_write_after_fork(shared_devzero, "shared_devzero", pg() + 1, 0xc3, 1,
+    check_parent_write_after_fork(shared_devzero, "shared_devzero", mm_page_size() + 1, 0xc3, 1,
                                   HINT(S_ALLOC, "open /dev/zero O_RDWR and map it MAP_SHARED"));
 }
 
@@ -202,11 +202,11 @@ Test(shared_devzero, open_failure_gives_its_errno)
             if (setrlimit(RLIMIT_NOFILE, &none) == -1)
                 o.setup_err = errno;
             else
-                o.alloc = MM_CALL(shared_devzero(pg()));
+                o.alloc = MM_CALL(shared_devzero(mm_page_size()));
             setrlimit(RLIMIT_NOFILE, &old);
             void *p = PTR_OF(o.alloc);
             if (p)
-                shared_free(p, pg());
+                shared_free(p, mm_page_size());
         }
     }
     MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: setrlimit(RLIMIT_NOFILE) failed: %s",
@@ -217,7 +217,7 @@ Test(shared_devzero, open_failure_gives_its_errno)
 
 Test(private_anon, parent_write_after_fork_invisible_to_child)
 {
-    check_parent_write_after_fork(private_anon, "private_anon", 2 * pg(), 0x99, 0,
+    check_parent_write_after_fork(private_anon, "private_anon", 2 * mm_page_size(), 0x99, 0,
                                   HINT(S_ALLOC, "MAP_PRIVATE | MAP_ANONYMOUS"));
 }
 
@@ -237,8 +237,8 @@ static int pages_still_mapped(void *p, size_t len)
 {
     unsigned char vec;
     int n = 0;
-    for (size_t off = 0; off < len; off += pg())
-        n += mincore((char *)p + off, pg(), &vec) == 0;
+    for (size_t off = 0; off < len; off += mm_page_size())
+        n += mincore((char *)p + off, mm_page_size(), &vec) == 0;
     return n;
 }
 
@@ -246,7 +246,7 @@ Test(shared_free, releases_the_whole_mapping)
 {
     const alloc_fn allocs[] = { shared_anon, shared_devzero, private_anon };
     const char *names[] = { "shared_anon", "shared_devzero", "private_anon" };
-    size_t len = 3 * pg() + 100;
+    size_t len = 3 * mm_page_size() + 100;
     struct { struct mm_call alloc[3], free[3]; int before[3], left[3], after[3]; } o;
 
     MM_SUBJECT(o) {
@@ -279,11 +279,11 @@ Test(shared_free, len_zero_gives_EINVAL)
     struct { struct mm_call alloc, zero, free; } o;
 
     MM_SUBJECT(o) {
-        o.alloc = MM_CALL(shared_anon(pg()));
+        o.alloc = MM_CALL(shared_anon(mm_page_size()));
         void *p = PTR_OF(o.alloc);
         if (p) {
             o.zero = MM_CALL(shared_free(p, 0));
-            o.free = MM_CALL(shared_free(p, pg()));
+            o.free = MM_CALL(shared_free(p, mm_page_size()));
         }
     }
     MM_CHECK_PTR(o.alloc, HINT(S_ALLOC, "mmap the memory"));

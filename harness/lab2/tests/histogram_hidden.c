@@ -4,7 +4,7 @@
  * a waitpid interrupted by signals, and the table unmapped.
  * Each scenario runs in one subject (mmtest.h); limits and filters apply to it alone.
  * Built into the grader's Lab 2 test binary with the public tests. */
-#include "../../../labs/lab2-related/tests/lab2_util.h"
+#include "lab2_util.h"
 
 /* The suites (init, fini, timeout) are declared once, in the public test files. */
 
@@ -25,12 +25,12 @@
 Test(parallel_histogram, random_inputs_every_split_match_serial)
 {
     enum { NSIZES = 6, NSPLITS = 5 };
-    const size_t sizes[NSIZES] = { 0, 1, pg() - 1, pg(), pg() + 1, (2 << 20) + 13 };
+    const size_t sizes[NSIZES] = { 0, 1, mm_page_size() - 1, mm_page_size(), mm_page_size() + 1, (2 << 20) + 13 };
     unsigned char *data[NSIZES];
     static struct { struct hist_seen h[NSIZES][NSPLITS]; } o;
 
     for (int i = 0; i < NSIZES; i++)
-        data[i] = random_bytes(sizes[i], 100 + (unsigned)i);
+        data[i] = mm_random_bytes(sizes[i], 100 + (unsigned)i);
     MM_SUBJECT_WITH(o, .timeout_ms = 25000) {
         for (int i = 0; i < NSIZES; i++)
             for (int k = 0; k < NSPLITS; k++)
@@ -47,7 +47,7 @@ Test(parallel_histogram, random_inputs_every_split_match_serial)
 Test(parallel_histogram, sixty_four_workers_match_serial)
 {
     size_t len = 64 * 1000 + 63;
-    unsigned char *data = random_bytes(len, 64);
+    unsigned char *data = mm_random_bytes(len, 64);
     struct hist_seen o;
 
     MM_SUBJECT(o)
@@ -72,7 +72,7 @@ enum nproc_result { NP_SETUP, NP_FAILED_EAGAIN, NP_FAILED_OTHER, NP_SUCCEEDED, N
 /* Runs the call at the limit; *err gets its errno if it failed. */
 static enum nproc_result at_nproc_limit(size_t len, int nworkers, int room, int *err)
 {
-    unsigned char *data = random_bytes(len, 77);
+    unsigned char *data = mm_random_bytes(len, 77);
     unsigned long long want[256];
     struct nproc_seen o;
 
@@ -90,8 +90,8 @@ static enum nproc_result at_nproc_limit(size_t len, int nworkers, int room, int 
             } else {
                 hist_observe(&o.h, data, len, nworkers);
                 /* A SIGKILLed child may take a moment to become a reapable zombie. */
-                for (long end = now_ms() + 500; mm_count_zombies() > 0 && now_ms() < end; )
-                    sleep_ms(1);
+                for (long end = mm_now_ms() + 500; mm_count_zombies() > 0 && mm_now_ms() < end; )
+                    mm_sleep_ms(1);
                 o.h.children = mm_count_children();
                 setrlimit(RLIMIT_NPROC, &old);
             }
@@ -177,9 +177,9 @@ static int forbid_threads(void)
 static void bystander(pid_t caller, atomic_int *stop)
 {
     pid_t kids[64];
-    long end = now_ms() + 8000;
+    long end = mm_now_ms() + 8000;
 
-    while (!atomic_load(stop) && now_ms() < end) {
+    while (!atomic_load(stop) && mm_now_ms() < end) {
         int n = proc_children(caller, kids, 64);
         for (int i = 0; i < n; i++)
             if (kids[i] != getpid())
@@ -255,7 +255,7 @@ Test(parallel_histogram, fork_failure_kills_only_its_own_workers)
 Test(parallel_histogram, uses_processes_not_threads)
 {
     size_t len = (1 << 20) + 7;
-    unsigned char *data = random_bytes(len, 5);
+    unsigned char *data = mm_random_bytes(len, 5);
     struct {
         int filter_err;                 /* errno of loading the filter, or 0 */
         struct hist_seen h;
@@ -303,7 +303,7 @@ Test(parallel_histogram, dying_worker_gives_EIO)
     /* The last of 4 workers meets an unreadable page (PROT_NONE) in its slice and dies of
      * SIGSEGV; the caller never reads data itself, so only that worker dies. */
     MM_SUBJECT_WITH(o, .timeout_ms = 20000) {
-        size_t len = 8 * pg();
+        size_t len = 8 * mm_page_size();
         unsigned char *in = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                                  -1, 0);
         /* The default action, also under the sanitizers (whose handler would report the
@@ -313,7 +313,7 @@ Test(parallel_histogram, dying_worker_gives_EIO)
             o.setup_err = errno;
         } else {
             memset(in, 'x', len);
-            if (mprotect(in + len - pg(), pg(), PROT_NONE) == -1)
+            if (mprotect(in + len - mm_page_size(), mm_page_size(), PROT_NONE) == -1)
                 o.setup_err = errno;
             count_shared_maps();            /* warm up: the probe's own stdio buffers */
             o.shared_before = count_shared_maps();
@@ -369,9 +369,9 @@ static void interrupt_waits(pid_t caller, int signals, atomic_int *sent)
 {
     pid_t stopped[64], kids[64];
     int nstopped = 0;
-    long deadline = now_ms() + 5000;
+    long deadline = mm_now_ms() + 5000;
 
-    while (now_ms() < deadline) {
+    while (mm_now_ms() < deadline) {
         int n = proc_children(caller, kids, 64);
         for (int i = 0; i < n; i++) {
             int known = 0;
@@ -384,7 +384,7 @@ static void interrupt_waits(pid_t caller, int signals, atomic_int *sent)
             for (int k = 0; k < signals; k++) {
                 if (waiting_for_child(caller) && kill(caller, SIGALRM) == 0)
                     atomic_fetch_add(sent, 1);
-                sleep_ms(5);
+                mm_sleep_ms(5);
             }
             break;
         }
@@ -398,7 +398,7 @@ static void interrupt_waits(pid_t caller, int signals, atomic_int *sent)
 Test(parallel_histogram, interrupted_waitpid_is_retried)
 {
     size_t len = 16 << 20;
-    unsigned char *data = random_bytes(len, 16);
+    unsigned char *data = mm_random_bytes(len, 16);
     struct {
         int setup_err, sent, alarms, children;
         struct mm_call call;
@@ -457,7 +457,7 @@ Test(parallel_histogram, interrupted_waitpid_is_retried)
 Test(parallel_histogram, table_mmap_failure_gives_ENOMEM)
 {
     const size_t len = 3 * 4096 + 5;
-    unsigned char *data = random_bytes(len, 12);
+    unsigned char *data = mm_random_bytes(len, 12);
     struct { int setup_err; struct hist_seen h; } o;
 
     /* RLIMIT_AS at the address space in use: the workers' table cannot be mapped. */
@@ -488,7 +488,7 @@ Test(parallel_histogram, table_mmap_failure_gives_ENOMEM)
 Test(parallel_histogram, unmaps_its_table)
 {
     size_t len = (1 << 20) + 3;
-    unsigned char *data = random_bytes(len, 9);
+    unsigned char *data = mm_random_bytes(len, 9);
     struct { int shared_before, shared_after; struct hist_seen h; } o;
 
     MM_SUBJECT(o) {

@@ -4,7 +4,7 @@
  * usable, a message that finds the receiver with room for it.
  * Each scenario (the ring, the processes around it) runs in one subject (mmtest.h).
  * Built into the grader's Lab 2 test binary with the public tests. */
-#include "../../../labs/lab2-related/tests/lab2_util.h"
+#include "lab2_util.h"
 
 #include <sched.h>
 #include <sys/resource.h>
@@ -78,7 +78,7 @@ static struct close_seen close_while_blocked(int is_send)
         pid_t pid = r && (!is_send || o.fill.ret == 0) ? block_in(r, is_send, b) : -1;
         o.started = pid > 0 && wait_at_least(&b->entered, 1, 5000);
         if (o.started) {
-            sleep_ms(50);       /* time to block; a correct ring never returns early */
+            mm_sleep_ms(50);       /* time to block; a correct ring never returns early */
             o.returned_early = atomic_load(&b->done);
             o.early_result = b->result;
             o.close = MM_CALL(ring_close(r));
@@ -184,11 +184,11 @@ Test(ring_recv, blocked_receiver_uses_no_cpu)
                 b[1].cpu_us = cpu_us_self();
                 _exit(0);
             }
-            long start = now_ms();
-            sleep_ms(least_ms);
-            while (b[1].cpu_us < spinner_cpu_ms * 1000L && now_ms() - start < most_ms)
-                sleep_ms(10);
-            o.blocked_ms = now_ms() - start;
+            long start = mm_now_ms();
+            mm_sleep_ms(least_ms);
+            while (b[1].cpu_us < spinner_cpu_ms * 1000L && mm_now_ms() - start < most_ms)
+                mm_sleep_ms(10);
+            o.blocked_ms = mm_now_ms() - start;
             atomic_store(&b[1].done, 1);
             o.send = MM_CALL(ring_send(r, "now", 3));
             o.woke = wait_at_least(&b->done, 1, 5000);
@@ -503,7 +503,7 @@ Test(ring_free, releases_the_mapping_and_null_gives_EINVAL)
     MM_SUBJECT(o) {
         mm_count_maps();                /* warm up: the probe's own stdio buffers */
         o.before = mm_count_maps();
-        o.ring = MM_CALL(ring_new(3 * pg()));
+        o.ring = MM_CALL(ring_new(3 * mm_page_size()));
         o.during = mm_count_maps();
         struct ring *r = RING_OF(o.ring);
         if (r)

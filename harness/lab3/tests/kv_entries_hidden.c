@@ -2,7 +2,7 @@
  * other inputs than the public ones: key and value boundaries, writers that replace the
  * same keys, tombstone reuse, shared memory, and read-only handles.
  * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab3-unrelated/tests/lab3_util.h"
+#include "lab3_util.h"
 
 #include <unistd.h>
 

@@ -2,7 +2,7 @@
  * short or truncated, permissions as an ordinary user, an existing store's capacity, and
  * creators racing on a shared-memory name.
  * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab3-unrelated/tests/lab3_util.h"
+#include "lab3_util.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -51,10 +51,10 @@ static void expect_not_a_store(const void *data, size_t len, int flags, struct m
     const char *path = mm_tmpfile(data, len);
     struct { struct mm_call open; long long took; } o;
     MM_SUBJECT(o) {
-        long long start = kvt_now_ms();
+        long long start = mm_now_ms();
         struct kv *kv;
         o.open = kvt_open(&kv, path, 16, flags);
-        o.took = kvt_now_ms() - start;
+        o.took = mm_now_ms() - start;
         if (kv != NULL)
             kv_close(kv);
     }
@@ -268,15 +268,15 @@ Test(kv_open, rdonly_opener_waits_for_a_creator_that_sized_the_file)
         pid_t writer = mm_fork();
         if (writer == 0) {              /* the creator, slow: slots first, header last */
             int fd = open(path, O_WRONLY | O_CLOEXEC);
-            kvt_sleep_ms(250);
+            mm_sleep_ms(250);
             bool ok = fd != -1 &&
                       pwrite(fd, img + head, len - head, (off_t)head) == (ssize_t)(len - head) &&
                       pwrite(fd, img, head, 0) == (ssize_t)head;
             _exit(ok ? 0 : 1);
         }
-        long long start = kvt_now_ms();
+        long long start = mm_now_ms();
         o.open = kvt_open(&kv, path, 0, KV_RDONLY);
-        o.took = kvt_now_ms() - start;
+        o.took = mm_now_ms() - start;
         if (kv != NULL) {
             o.got = kvt_get(kv, "img2", KV_VALUE_MAX);
             o.close = MM_CALL(kv_close(kv));

@@ -1,7 +1,7 @@
 /* kv_recovery_hidden.c - private tests of crash recovery with a shared-memory store, and of
  * what failed creations leave behind.
  * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself. */
-#include "../../../labs/lab3-unrelated/tests/lab3_util.h"
+#include "lab3_util.h"
 
 #include <signal.h>
 #include <sys/resource.h>

@@ -19,14 +19,10 @@ MM_SUITE(mf_count_lines, 30);
 MM_SUITE(mf_copy, 30);
 MM_SUITE(mf_reverse, 30);
 
-size_t pg(void)
-{
-    return (size_t)sysconf(_SC_PAGESIZE);
-}
 
 int sweep_sizes(size_t sizes[SWEEP_MAX])
 {
-    size_t p = pg();
+    size_t p = mm_page_size();
     int n = 0;
 
     sizes[n++] = 0;
@@ -39,14 +35,6 @@ int sweep_sizes(size_t sizes[SWEEP_MAX])
     return n;
 }
 
-unsigned char *random_bytes(size_t len, unsigned seed)
-{
-    unsigned char *p = malloc(len ? len : 1);
-
-    MM_CHECK(p != NULL, MM_NO_HINT, "test setup: malloc(%zu) failed", len);
-    mm_fill_random(p, len, seed);
-    return p;
-}
 
 int open_tmp(const void *data, size_t len, int flags, const char **path)
 {

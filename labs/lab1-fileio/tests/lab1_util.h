@@ -27,14 +27,14 @@
 #define S_ERRNO   "Errors and errno"
 #define S_LEAKS   "Resources and leaks"
 
-size_t pg(void);                        /* sysconf(_SC_PAGESIZE) */
+
 
 /* The size sweep: 0, 1, page-1, page, page+1, several MiB (and an odd length). */
 #define SWEEP_MAX 8
 int sweep_sizes(size_t sizes[SWEEP_MAX]);
 
 /* malloc'd reproducible random bytes (never NULL; 1 byte for len 0). */
-unsigned char *random_bytes(size_t len, unsigned seed);
+
 
 /* A temporary file holding data[0, len), opened with flags; *path (if not NULL) gets its
  * path. Fails the test if it cannot be made. */

@@ -15,8 +15,8 @@ MM_SUITE(library, 20);
  * descriptors, so printf, fprintf, perror and write(2) alike) sent to a memfd that counts. */
 Test(library, prints_nothing)
 {
-    unsigned char *data = random_bytes(3 * pg() + 9, 90);
-    int fd = open_tmp(data, 3 * pg() + 9, O_RDWR, NULL);
+    unsigned char *data = mm_random_bytes(3 * mm_page_size() + 9, 90);
+    int fd = open_tmp(data, 3 * mm_page_size() + 9, O_RDWR, NULL);
     int ro = open_tmp("read-only\n", 10, O_RDONLY, NULL);
     int empty = open_tmp(NULL, 0, O_RDONLY, NULL);
     int dst = open_tmp(NULL, 0, O_RDWR, NULL);
@@ -41,7 +41,7 @@ Test(library, prints_nothing)
             CALL(true, mf_map(fd, 1, 10, PROT_READ, MAP_PRIVATE, &v));
             if (o.call[n - 1].ret != -1)
                 CALL(true, mf_unmap(&v));
-            CALL(false, mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v));
+            CALL(false, mf_map(-1, 0, mm_page_size(), PROT_READ, MAP_PRIVATE, &v));
             CALL(false, mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v));
             CALL(true, mf_map_file(fd, PROT_READ, MAP_SHARED, &v));
             if (o.call[n - 1].ret != -1)

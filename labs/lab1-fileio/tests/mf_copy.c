@@ -13,7 +13,7 @@ Test(mf_copy, file_sizes_copy_exactly)
 
     for (int i = 0; i < n; i++) {
         const char *dst_path;
-        unsigned char *data = random_bytes(sizes[i], 30 + i);
+        unsigned char *data = mm_random_bytes(sizes[i], 30 + i);
         int src = open_tmp(data, sizes[i], O_RDONLY, NULL);
         int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
         char what[64];
@@ -68,11 +68,11 @@ Test(mf_copy, same_file_succeeds_unchanged)
 Test(mf_copy, file_data_is_never_read)
 {
     const size_t MiB = (size_t)1 << 20;
-    const size_t sizes[] = { 1, pg() + 1, 8 * MiB, 72 * MiB + 3 };
+    const size_t sizes[] = { 1, mm_page_size() + 1, 8 * MiB, 72 * MiB + 3 };
 
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         const char *dst_path;
-        unsigned char *data = random_bytes(sizes[i], 3 + (unsigned)i);
+        unsigned char *data = mm_random_bytes(sizes[i], 3 + (unsigned)i);
         int src = open_tmp(data, sizes[i], O_RDONLY, NULL);
         int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
         char what[64];
@@ -110,8 +110,8 @@ static struct copy_seen copy_in_subject(int src, int dst)
  * writable. The answer is mmap's errno, and src's window must be unmapped on the way out. */
 Test(mf_copy, write_sealed_dst_gives_EPERM_and_unmaps_src)
 {
-    unsigned char *data = random_bytes(3 * pg() + 5, 31);
-    int src = open_tmp(data, 3 * pg() + 5, O_RDONLY, NULL);
+    unsigned char *data = mm_random_bytes(3 * mm_page_size() + 5, 31);
+    int src = open_tmp(data, 3 * mm_page_size() + 5, O_RDONLY, NULL);
     int dst = sealed_memfd(NULL, 0, F_SEAL_WRITE);
 
     struct copy_seen o = copy_in_subject(src, dst);
@@ -126,9 +126,9 @@ Test(mf_copy, write_sealed_dst_gives_EPERM_and_unmaps_src)
 /* A failure halfway: dst (sealed against shrinking) cannot be truncated to src's size. */
 Test(mf_copy, shrink_sealed_dst_gives_EPERM)
 {
-    unsigned char *old = random_bytes(3 * pg(), 32);
+    unsigned char *old = mm_random_bytes(3 * mm_page_size(), 32);
     int src = open_tmp("short\n", 6, O_RDONLY, NULL);
-    int dst = sealed_memfd(old, 3 * pg(), F_SEAL_SHRINK);
+    int dst = sealed_memfd(old, 3 * mm_page_size(), F_SEAL_SHRINK);
 
     struct copy_seen o = copy_in_subject(src, dst);
     MM_CHECK_ERRNO(o.copy, EPERM, HINT(S_COPY, "check what ftruncate returns: when it fails, "
@@ -166,8 +166,8 @@ static struct failing_copy copy_while_failing(int src, int dst, const char *name
  * with mmap's errno and nothing left mapped, never a copy from a view that does not exist. */
 Test(mf_copy, src_mapping_failure_gives_its_errno)
 {
-    unsigned char *data = random_bytes(2 * pg() + 3, 34);
-    int src = open_tmp(data, 2 * pg() + 3, O_RDONLY, NULL);
+    unsigned char *data = mm_random_bytes(2 * mm_page_size() + 3, 34);
+    int src = open_tmp(data, 2 * mm_page_size() + 3, O_RDONLY, NULL);
     int dst = open_tmp(NULL, 0, O_RDWR, NULL);
 
     struct failing_copy o = copy_while_failing(src, dst, "mmap", ENOMEM, 4, src);
@@ -186,8 +186,8 @@ Test(mf_copy, src_mapping_failure_gives_its_errno)
 Test(mf_copy, fallocate_failure_gives_ENOSPC_or_copies)
 {
     const char *dst_path;
-    size_t size = 3 * pg() + 11;
-    unsigned char *data = random_bytes(size, 35);
+    size_t size = 3 * mm_page_size() + 11;
+    unsigned char *data = mm_random_bytes(size, 35);
     int src = open_tmp(data, size, O_RDONLY, NULL);
     int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);
 
@@ -224,7 +224,7 @@ Test(mf_copy, fallocate_failure_gives_ENOSPC_or_copies)
 Test(mf_copy, small_address_space_copies_or_gives_ENOMEM)
 {
     size_t size = ((size_t)24 << 20) + 7;
-    unsigned char *data = random_bytes(size, 33);
+    unsigned char *data = mm_random_bytes(size, 33);
     const char *dst_path;
     int src = open_tmp(data, size, O_RDONLY, NULL);
     int dst = open_tmp(NULL, 0, O_RDWR, &dst_path);

@@ -9,7 +9,7 @@
 /* Random bytes with about one '\n' in 40, and the expected count. */
 static unsigned char *text(size_t len, unsigned seed, long long *lines)
 {
-    unsigned char *p = random_bytes(len, seed);
+    unsigned char *p = mm_random_bytes(len, seed);
 
     *lines = 0;
     for (size_t i = 0; i < len; i++) {
@@ -69,7 +69,7 @@ Test(mf_count_lines, bad_fd_gives_EBADF)
 Test(mf_count_lines, file_data_is_never_read)
 {
     const size_t MiB = (size_t)1 << 20;
-    const size_t sizes[] = { 1, pg() + 1, 8 * MiB, 72 * MiB + 3 };
+    const size_t sizes[] = { 1, mm_page_size() + 1, 8 * MiB, 72 * MiB + 3 };
 
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         long long want;

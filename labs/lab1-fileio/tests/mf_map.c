@@ -6,8 +6,8 @@
 
 Test(mf_map, small_file_maps_its_bytes)
 {
-    size_t size = 3 * pg() + 17;
-    unsigned char *data = random_bytes(size, 1);
+    size_t size = 3 * mm_page_size() + 17;
+    unsigned char *data = mm_random_bytes(size, 1);
     int fd = open_tmp(data, size, O_RDONLY, NULL);
 
     struct map_seen o = map_in_subject(fd, 0, size, PROT_READ, MAP_PRIVATE);
@@ -25,24 +25,24 @@ Test(mf_map, small_file_maps_its_bytes)
 
 Test(mf_map, unaligned_offset_points_data_at_requested_byte)
 {
-    size_t size = 4 * pg();
-    unsigned char *data = random_bytes(size, 2);
+    size_t size = 4 * mm_page_size();
+    unsigned char *data = mm_random_bytes(size, 2);
     int fd = open_tmp(data, size, O_RDONLY, NULL);
-    off_t offset = (off_t)pg() + 123;
-    size_t len = 2 * pg();
+    off_t offset = (off_t)mm_page_size() + 123;
+    size_t len = 2 * mm_page_size();
 
     struct map_seen o = map_in_subject(fd, offset, len, PROT_READ, MAP_PRIVATE);
     MM_CHECK_OK(o.map, HINT(S_MAP, "mmap needs a page-aligned offset: round it down to a page "
                             "boundary and map the bytes in front as well"));
-    MM_CHECK(((uintptr_t)o.v.map_base % pg()) == 0, HINT(S_MAP, "map_base is what mmap "
+    MM_CHECK(((uintptr_t)o.v.map_base % mm_page_size()) == 0, HINT(S_MAP, "map_base is what mmap "
              "returned"), "map_base %p is not page-aligned.", o.v.map_base);
     MM_CHECK(o.data_offset == 123, HINT(S_MAP, "point data at the requested byte inside the "
              "mapping"), "data should be map_base + 123 (offset %% page size), it is map_base "
              "+ %td.", o.data_offset);
-    MM_CHECK(o.v.len == len && (o.v.map_len == len + 123 || o.v.map_len == 3 * pg()),
+    MM_CHECK(o.v.len == len && (o.v.map_len == len + 123 || o.v.map_len == 3 * mm_page_size()),
              HINT(S_MAP, "map_len = len + offset % pagesize"), "len %zu / map_len %zu, "
              "expected len %zu and map_len %zu (or %zu rounded up).", o.v.len, o.v.map_len,
-             len, len + 123, 3 * pg());
+             len, len + 123, 3 * mm_page_size());
     MM_CHECK(o.digest == mm_digest(data + offset, len), HINT(S_MAP, "mmap from the page "
              "boundary below offset, then add offset % pagesize"), "the bytes at data are not "
              "the file's bytes at offset %lld.", (long long)offset);
@@ -85,7 +85,7 @@ Test(mf_map, bad_fd_gives_EBADF)
 {
     struct mf_view v;
 
-    MM_CALL_ERRNO(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v), EBADF,
+    MM_CALL_ERRNO(mf_map(-1, 0, mm_page_size(), PROT_READ, MAP_PRIVATE, &v), EBADF,
                   HINT(S_ERRNO, "pass mmap's errno through unchanged"));
 }
 
@@ -115,7 +115,7 @@ Test(mf_map, pipe_gives_ENODEV)
     int fd = pipe_read_end(NULL);
     struct mf_view v;
 
-    MM_CALL_ERRNO(mf_map(fd, 0, pg(), PROT_READ, MAP_PRIVATE, &v), ENODEV,
+    MM_CALL_ERRNO(mf_map(fd, 0, mm_page_size(), PROT_READ, MAP_PRIVATE, &v), ENODEV,
                   HINT(S_ERRNO, "a pipe cannot be mapped; pass mmap's errno through"));
     close(fd);
 }
@@ -128,7 +128,7 @@ Test(mf_map, failure_zeroes_the_view)
     MM_SUBJECT(o) {
         struct mf_view v;
         view_fill_junk(&v);
-        o.bad_fd = MM_CALL(mf_map(-1, 0, pg(), PROT_READ, MAP_PRIVATE, &v));
+        o.bad_fd = MM_CALL(mf_map(-1, 0, mm_page_size(), PROT_READ, MAP_PRIVATE, &v));
         o.after_bad_fd = v;
         view_fill_junk(&v);
         o.len0 = MM_CALL(mf_map(fd, 0, 0, PROT_READ, MAP_PRIVATE, &v));

@@ -12,7 +12,7 @@ Test(mf_map_file, file_sizes_map_exact_bytes)
     int n = sweep_sizes(sizes);
 
     for (int i = 0; i < n; i++) {
-        unsigned char *data = random_bytes(sizes[i], 10 + i);
+        unsigned char *data = mm_random_bytes(sizes[i], 10 + i);
         int fd = open_tmp(data, sizes[i], O_RDONLY, NULL);
         char call[64];
         struct { struct mm_call map, unmap; size_t len; uint64_t digest; } o;

@@ -13,8 +13,8 @@ Test(mf_reverse, file_sizes_reverse_exactly)
 
     for (int i = 0; i < n; i++) {
         const char *path;
-        unsigned char *data = random_bytes(sizes[i], 40 + i);
-        unsigned char *want = random_bytes(sizes[i], 0);
+        unsigned char *data = mm_random_bytes(sizes[i], 40 + i);
+        unsigned char *want = mm_random_bytes(sizes[i], 0);
         int fd = open_tmp(data, sizes[i], O_RDWR, &path);
         char what[64];
         struct mm_call rev;
@@ -55,8 +55,8 @@ Test(mf_reverse, read_only_fd_gives_EACCES_file_unchanged)
 Test(mf_reverse, twice_restores_the_file)
 {
     const char *path;
-    size_t len = 5 * pg() + 3;
-    unsigned char *data = random_bytes(len, 5);
+    size_t len = 5 * mm_page_size() + 3;
+    unsigned char *data = mm_random_bytes(len, 5);
     int fd = open_tmp(data, len, O_RDWR, &path);
     struct { struct mm_call first, second; } o;
 
@@ -98,8 +98,8 @@ Test(mf_reverse, write_sealed_file_gives_EPERM_unchanged)
  * so the answer is -1 with msync's errno, not 0, and the mapping is released all the same. */
 Test(mf_reverse, msync_failure_gives_its_errno)
 {
-    size_t len = 2 * pg() + 7;
-    unsigned char *data = random_bytes(len, 42);
+    size_t len = 2 * mm_page_size() + 7;
+    unsigned char *data = mm_random_bytes(len, 42);
     int fd = open_tmp(data, len, O_RDWR, NULL);
     struct reverse_seen o;
 
@@ -127,7 +127,7 @@ Test(mf_reverse, small_address_space_reverses_or_gives_ENOMEM)
 {
     const char *path;
     size_t size = ((size_t)24 << 20) + 3;
-    unsigned char *data = random_bytes(size, 41);
+    unsigned char *data = mm_random_bytes(size, 41);
     int fd = open_tmp(data, size, O_RDWR, &path);
     struct reverse_seen o;
 

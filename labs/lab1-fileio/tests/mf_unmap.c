@@ -54,14 +54,14 @@ Test(mf_unmap, munmap_failure_gives_its_errno_and_keeps_the_view)
     struct { int setup_err; struct mm_call unmap; struct mf_view before, after; } o;
 
     MM_SUBJECT(o) {
-        char *p = mmap(NULL, 2 * pg(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        char *p = mmap(NULL, 2 * mm_page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         o.setup_err = p == MAP_FAILED ? errno : 0;
         if (p != MAP_FAILED) {
             struct mf_view v = { .data = p + 1, .len = 1, .map_base = p + 1, .map_len = 1 };
             o.before = v;
             o.unmap = MM_CALL(mf_unmap(&v));
             o.after = v;
-            munmap(p, 2 * pg());
+            munmap(p, 2 * mm_page_size());
         }
     }
     MM_CHECK(o.setup_err == 0, MM_NO_HINT, "test setup: mmap failed: %s",

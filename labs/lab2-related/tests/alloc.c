@@ -65,8 +65,8 @@ static struct fill_seen fill_in_child(void *(*alloc)(size_t), const char *text, 
 
 Test(shared_anon, child_write_visible_to_parent)
 {
-    size_t len = 3 * pg() + 5;
-    struct fill_seen o = fill_in_child(shared_anon, "shared_anon(3 * pg() + 5)", len, 0, 0x5a,
+    size_t len = 3 * mm_page_size() + 5;
+    struct fill_seen o = fill_in_child(shared_anon, "shared_anon(3 * mm_page_size() + 5)", len, 0, 0x5a,
                                        0x5a);
 
     MM_CHECK_PTR(o.alloc, H_NULL);
@@ -91,8 +91,8 @@ Test(shared_anon, impossible_size_gives_ENOMEM_not_MAP_FAILED)
 
 Test(shared_devzero, child_write_visible_to_parent)
 {
-    size_t len = 2 * pg() + 1;
-    struct fill_seen o = fill_in_child(shared_devzero, "shared_devzero(2 * pg() + 1)", len, 0,
+    size_t len = 2 * mm_page_size() + 1;
+    struct fill_seen o = fill_in_child(shared_devzero, "shared_devzero(2 * mm_page_size() + 1)", len, 0,
                                        0xa5, 0xa5);
 
     MM_CHECK_PTR(o.alloc, HINT(S_ALLOC, "open(\"/dev/zero\", O_RDWR): MAP_SHARED with "
@@ -111,10 +111,10 @@ Test(shared_devzero, closes_its_descriptor)
 
     MM_SUBJECT(o) {
         o.before = mm_count_fds();
-        o.alloc = MM_CALL(shared_devzero(pg()));
+        o.alloc = MM_CALL(shared_devzero(mm_page_size()));
         o.after = mm_count_fds();
         if (o.alloc.ret != 0 && o.alloc.ret != -1)
-            o.free = MM_CALL(shared_free((void *)(intptr_t)o.alloc.ret, pg()));
+            o.free = MM_CALL(shared_free((void *)(intptr_t)o.alloc.ret, mm_page_size()));
     }
     MM_CHECK_PTR(o.alloc, H_NULL);
     MM_CHECK(o.after == o.before, HINT(S_ALLOC, "the mapping stays valid after close(fd): "
@@ -139,8 +139,8 @@ Test(shared_devzero, len_zero_gives_EINVAL)
 
 Test(private_anon, child_write_invisible_to_parent)
 {
-    size_t len = 2 * pg() + 3;
-    struct fill_seen o = fill_in_child(private_anon, "private_anon(2 * pg() + 3)", len, 0x11,
+    size_t len = 2 * mm_page_size() + 3;
+    struct fill_seen o = fill_in_child(private_anon, "private_anon(2 * mm_page_size() + 3)", len, 0x11,
                                        0x77, 0x11);
 
     MM_CHECK_PTR(o.alloc, H_NULL);
@@ -158,7 +158,7 @@ Test(private_anon, len_zero_gives_EINVAL)
 
 Test(shared_free, null_gives_EINVAL)
 {
-    MM_CALL_ERRNO(shared_free(NULL, pg()), EINVAL,
+    MM_CALL_ERRNO(shared_free(NULL, mm_page_size()), EINVAL,
                   HINT(S_ERRNO, "check addr == NULL before calling munmap"));
 }
 
@@ -167,11 +167,11 @@ Test(shared_free, unaligned_address_gives_EINVAL)
     struct { struct mm_call alloc, unaligned, free; } o;
 
     MM_SUBJECT(o) {
-        o.alloc = MM_CALL(shared_anon(2 * pg()));
+        o.alloc = MM_CALL(shared_anon(2 * mm_page_size()));
         unsigned char *p = (unsigned char *)(intptr_t)o.alloc.ret;
         if (p != NULL && p != MAP_FAILED) {
-            o.unaligned = MM_CALL(shared_free(p + 1, pg()));
-            o.free = MM_CALL(shared_free(p, 2 * pg()));
+            o.unaligned = MM_CALL(shared_free(p + 1, mm_page_size()));
+            o.free = MM_CALL(shared_free(p, 2 * mm_page_size()));
         }
     }
     MM_CHECK_PTR(o.alloc, H_NULL);

@@ -26,7 +26,7 @@ static void expect_splits(const size_t *lens, int nlens, const int *ns, int nns,
     static struct splits_seen o;
 
     for (int i = 0; i < nlens; i++)
-        data[i] = random_bytes(lens[i], (unsigned)i + 1);
+        data[i] = mm_random_bytes(lens[i], (unsigned)i + 1);
     MM_SUBJECT_WITH(o, .timeout_ms = 25000) {
         for (int i = 0; i < nlens; i++)
             for (int k = 0; k < nns; k++)
@@ -46,7 +46,7 @@ static void expect_splits(const size_t *lens, int nlens, const int *ns, int nns,
 
 Test(parallel_histogram, len_multiple_of_nworkers_matches_serial)
 {
-    const size_t lens[] = { 4, 12, pg(), 4 * pg(), 3 << 20 };
+    const size_t lens[] = { 4, 12, mm_page_size(), 4 * mm_page_size(), 3 << 20 };
     const int ns[] = { 1, 2, 4 };
 
     expect_splits(lens, 5, ns, 3, H_SHARED_TABLE);
@@ -54,7 +54,7 @@ Test(parallel_histogram, len_multiple_of_nworkers_matches_serial)
 
 Test(parallel_histogram, len_not_multiple_of_nworkers_matches_serial)
 {
-    const size_t lens[] = { 7, pg() - 1, pg() + 1, (3 << 20) + 5 };
+    const size_t lens[] = { 7, mm_page_size() - 1, mm_page_size() + 1, (3 << 20) + 5 };
     const int ns[] = { 2, 3, 4, 6 };
 
     expect_splits(lens, 4, ns, 4, H_SLICES);
@@ -141,7 +141,7 @@ Test(parallel_histogram, bad_arguments_give_EINVAL)
 Test(parallel_histogram, leaves_no_children_or_zombies)
 {
     size_t len = 1 << 20;
-    unsigned char *data = random_bytes(len, 7);
+    unsigned char *data = mm_random_bytes(len, 7);
     struct hist_seen o;
 
     MM_SUBJECT(o)
@@ -157,7 +157,7 @@ Test(parallel_histogram, leaves_no_children_or_zombies)
 Test(parallel_histogram, workers_exit_instead_of_returning)
 {
     size_t len = 4096 + 3;
-    unsigned char *data = random_bytes(len, 3);
+    unsigned char *data = mm_random_bytes(len, 3);
     struct hist_seen o;
 
     /* A worker that returned runs the rest of this block as a second copy of the caller;
@@ -165,8 +165,8 @@ Test(parallel_histogram, workers_exit_instead_of_returning)
     MM_SUBJECT_WITH(o, .may_die = true) {
         hist_observe(&o, data, len, 3);
         /* Let any such process (and whatever it forked) finish before the block ends. */
-        for (long end = now_ms() + 2000; mm_count_children() > 0 && now_ms() < end; )
-            sleep_ms(5);
+        for (long end = mm_now_ms() + 2000; mm_count_children() > 0 && mm_now_ms() < end; )
+            mm_sleep_ms(5);
     }
     const struct mm_outcome *out = mm_outcome();
     MM_CHECK(out->strays == 0, HINT(S_PROC, "every worker must end with _exit(), never return "
@@ -185,7 +185,7 @@ Test(parallel_histogram, workers_exit_instead_of_returning)
 Test(parallel_histogram, workers_count_not_the_caller)
 {
     const size_t len = 8 << 20;
-    unsigned char *data = random_bytes(len, 8);
+    unsigned char *data = mm_random_bytes(len, 8);
     const char *path = mm_tmpfile(data, len);
     int fd = open(path, O_RDONLY);
     struct { int map_err; long rss_before_kb, rss_after_kb; struct hist_seen h; } o;

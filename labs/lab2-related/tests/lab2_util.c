@@ -30,24 +30,8 @@ MM_SUITE(ring, 60);
 MM_SUITE(library, 20);
 MM_SUITE(counter_new, 20);
 
-size_t pg(void)
-{
-    return (size_t)sysconf(_SC_PAGESIZE);
-}
 
-void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) == -1)
-        ;
-}
 
-long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 void *test_shared(size_t len)
 {
@@ -79,26 +63,26 @@ int limit_address_space(struct rlimit *old)
 
 int wait_at_least(atomic_int *v, int want, int timeout_ms)
 {
-    long deadline = now_ms() + timeout_ms;
+    long deadline = mm_now_ms() + timeout_ms;
 
     while (atomic_load(v) < want) {
-        if (now_ms() > deadline)
+        if (mm_now_ms() > deadline)
             return 0;
-        sleep_ms(1);
+        mm_sleep_ms(1);
     }
     return 1;
 }
 
 int wait_quiet(atomic_int *v, int quiet_ms, int timeout_ms)
 {
-    long deadline = now_ms() + timeout_ms, still_since = now_ms();
+    long deadline = mm_now_ms() + timeout_ms, still_since = mm_now_ms();
     int last = atomic_load(v);
 
-    while (now_ms() - still_since < quiet_ms && now_ms() < deadline) {
-        sleep_ms(1);
+    while (mm_now_ms() - still_since < quiet_ms && mm_now_ms() < deadline) {
+        mm_sleep_ms(1);
         int now = atomic_load(v);
         if (now != last)
-            still_since = now_ms(), last = now;
+            still_since = mm_now_ms(), last = now;
     }
     return last;
 }
@@ -123,14 +107,6 @@ int exited_with(int status, int code)
     return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code;
 }
 
-unsigned char *random_bytes(size_t len, unsigned seed)
-{
-    unsigned char *p = malloc(len ? len : 1);
-
-    MM_CHECK(p != NULL, MM_NO_HINT, "test setup: malloc(%zu) failed", len);
-    mm_fill_random(p, len, seed);
-    return p;
-}
 
 void serial_histogram(const unsigned char *data, size_t len, unsigned long long hist[256])
 {
@@ -258,15 +234,15 @@ int proc_children(pid_t pid, pid_t *kids, int max)
 
 int wait_futex_sleep(pid_t pid, int timeout_ms)
 {
-    long deadline = now_ms() + timeout_ms, nr;
+    long deadline = mm_now_ms() + timeout_ms, nr;
 
     for (;;) {
         char state = proc_state(pid, &nr);
         if (state == 'S' && (nr == SYS_futex || nr == -1))
             return 1;
-        if (now_ms() > deadline)
+        if (mm_now_ms() > deadline)
             return 0;
-        sleep_ms(1);
+        mm_sleep_ms(1);
     }
 }
 
@@ -282,12 +258,12 @@ int counter_race(struct counter *c, int nprocs, long max_adds, int ms, long *add
         if (pids[i] == 0) {
             while (!atomic_load(&rc->go))      /* spin: all start together, to race */
                 sched_yield();
-            long end = now_ms() + ms, k;
+            long end = mm_now_ms() + ms, k;
             for (k = 0; k < max_adds; k++) {
                 long v = counter_add(c, 1);
                 if (hits)
                     atomic_fetch_add(&hits[v >= 1 && v <= nprocs * max_adds ? v : 0], 1);
-                if (ms > 0 && k % 1024 == 1023 && now_ms() >= end)
+                if (ms > 0 && k % 1024 == 1023 && mm_now_ms() >= end)
                     break;
             }
             rc->added[i] = k < max_adds ? k + 1 : k;
@@ -423,7 +399,7 @@ static void consume(struct ring *r, int nprod, int nmsgs, size_t maxlen, struct 
 /* mm_wait against a deadline shared by several children (CLOCK_MONOTONIC ms). */
 static int wait_until(pid_t pid, long deadline)
 {
-    long left = deadline - now_ms();
+    long left = deadline - mm_now_ms();
 
     return mm_wait(pid, left > 0 ? (int)left : 0);
 }
@@ -432,7 +408,7 @@ static int wait_until(pid_t pid, long deadline)
  * timeout each); returns the first status that is not a clean exit, or 0. */
 static int wait_all(const pid_t *pids, int n, int timeout_ms)
 {
-    long deadline = now_ms() + timeout_ms;
+    long deadline = mm_now_ms() + timeout_ms;
     int bad = 0;
 
     for (int i = 0; i < n; i++) {
@@ -463,7 +439,7 @@ void ring_mpmc(struct ring *r, int nprod, int ncons, int nmsgs, size_t maxlen,
     pid_t closer = mm_fork();
     if (closer == 0)
         _exit(ring_close(r) == 0 ? 0 : 1);
-    rep->close_status = closer == -1 ? -1 : wait_until(closer, now_ms() + 5000);
+    rep->close_status = closer == -1 ? -1 : wait_until(closer, mm_now_ms() + 5000);
     rep->consumer_status = wait_all(cons, ncons, 10000);
     rep->send_errno = atomic_load(&sh->send_errno);
     rep->recv_errno = atomic_load(&sh->recv_errno);

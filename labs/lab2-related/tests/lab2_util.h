@@ -26,9 +26,9 @@
 #define S_PROC    "Processes, zombies and stray children"
 #define S_BUILD   "Building and testing"
 
-size_t pg(void);                            /* sysconf(_SC_PAGESIZE) */
-void sleep_ms(int ms);
-long now_ms(void);                          /* CLOCK_MONOTONIC, milliseconds */
+
+
+
 
 /* ---- Inside a subject ------------------------------------------------------------------
  * Helper processes of a subject report to it through shared memory and exit statuses; the
@@ -114,7 +114,7 @@ const char *status_text(int status);
 int exited_with(int status, int code);
 
 /* malloc'd reproducible random bytes (never NULL; 1 byte for len 0). */
-unsigned char *random_bytes(size_t len, unsigned seed);
+
 /* The test's own serial count of data[0, len). */
 void serial_histogram(const unsigned char *data, size_t len, unsigned long long hist[256]);
 /* First byte value where a and b differ, or -1 if they are equal. */

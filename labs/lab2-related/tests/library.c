@@ -16,7 +16,7 @@ enum expect { MAY_FAIL, INT_OK, PTR_OK };
  * worker child) sent to a memfd that counts. */
 Test(library, prints_nothing)
 {
-    unsigned char *data = random_bytes(pg() + 7, 91);
+    unsigned char *data = mm_random_bytes(mm_page_size() + 7, 91);
     struct {
         int setup_err;
         struct mm_call call[PRINTS_CALLS];
@@ -38,18 +38,18 @@ Test(library, prints_nothing)
 #define LAST_PTR(type) (o.call[n - 1].ret != 0 && o.call[n - 1].ret != -1 ? \
                         (type *)(intptr_t)o.call[n - 1].ret : NULL)
             void *p;
-            CALL(PTR_OK, shared_anon(pg()));
+            CALL(PTR_OK, shared_anon(mm_page_size()));
             if ((p = LAST_PTR(void)) != NULL)
-                CALL(INT_OK, shared_free(p, pg()));
-            CALL(PTR_OK, shared_devzero(pg()));
+                CALL(INT_OK, shared_free(p, mm_page_size()));
+            CALL(PTR_OK, shared_devzero(mm_page_size()));
             if ((p = LAST_PTR(void)) != NULL)
-                CALL(INT_OK, shared_free(p, pg()));
-            CALL(PTR_OK, private_anon(pg()));
+                CALL(INT_OK, shared_free(p, mm_page_size()));
+            CALL(PTR_OK, private_anon(mm_page_size()));
             if ((p = LAST_PTR(void)) != NULL)
-                CALL(INT_OK, shared_free(p, pg()));
+                CALL(INT_OK, shared_free(p, mm_page_size()));
             CALL(MAY_FAIL, shared_anon(0));
             CALL(MAY_FAIL, shared_devzero(0));
-            CALL(MAY_FAIL, shared_free(NULL, pg()));
+            CALL(MAY_FAIL, shared_free(NULL, mm_page_size()));
             CALL(PTR_OK, counter_new());
             struct counter *c = LAST_PTR(struct counter);
             if (c != NULL) {
@@ -60,8 +60,8 @@ Test(library, prints_nothing)
             CALL(MAY_FAIL, counter_add(NULL, 1));
             CALL(MAY_FAIL, counter_get(NULL));
             CALL(MAY_FAIL, counter_free(NULL));
-            CALL(INT_OK, parallel_histogram(data, pg() + 7, 3, hist));
-            CALL(MAY_FAIL, parallel_histogram(data, pg() + 7, 0, hist));
+            CALL(INT_OK, parallel_histogram(data, mm_page_size() + 7, 3, hist));
+            CALL(MAY_FAIL, parallel_histogram(data, mm_page_size() + 7, 0, hist));
             CALL(PTR_OK, ring_new(64));
             struct ring *r = LAST_PTR(struct ring);
             if (r != NULL) {

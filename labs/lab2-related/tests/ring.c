@@ -278,7 +278,7 @@ Test(ring_recv, blocks_while_empty_until_another_process_sends)
         }
         o.started = pid > 0 && wait_at_least(&pr->sent, 1, 5000);
         if (o.started) {
-            sleep_ms(100);      /* time to block; a correct ring never returns early */
+            mm_sleep_ms(100);      /* time to block; a correct ring never returns early */
             o.returned_early = atomic_load(&pr->done);
             o.early_got = pr->got;
             if (!o.returned_early) {

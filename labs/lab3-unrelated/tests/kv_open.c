@@ -187,7 +187,7 @@ Test(kv_open, opener_waits_for_a_slow_creator)
     int started = poll(&p, 1, 10000) == 1 && read(ready[0], &c, 1) == 1;
     close(ready[0]);
     close(go[1]);                       /* the program calls kv_open now... */
-    kvt_sleep_ms(200);                  /* ...and must still be waiting 200 ms later */
+    mm_sleep_ms(200);                  /* ...and must still be waiting 200 ms later */
     int written = ftruncate(fd, (off_t)len) == 0 &&
                   pwrite(fd, image + page, len - (size_t)page, page) == (ssize_t)len - page &&
                   pwrite(fd, image, (size_t)page, 0) == page;
@@ -296,13 +296,13 @@ Test(kv_open, unfinished_store_gives_EINVAL_after_2_s)
         MM_SUBJECT_WITH(o, .timeout_ms = 8000, .may_die = true) {
             struct kv *kv;
             struct rusage before, after;
-            long long start = kvt_now_ms();
+            long long start = mm_now_ms();
             getrusage(RUSAGE_SELF, &before);
             o.c = MM_CALL_AS(opens[i].text, kv = kv_open(path, opens[i].flags & KV_CREATE ? 16
                                                                                          : 0,
                                                           opens[i].flags));
             getrusage(RUSAGE_SELF, &after);
-            o.took = kvt_now_ms() - start;
+            o.took = mm_now_ms() - start;
             o.cpu_ms = cpu_ms(&after) - cpu_ms(&before);
             o.sleeps = after.ru_nvcsw - before.ru_nvcsw;
             if (kv != NULL)

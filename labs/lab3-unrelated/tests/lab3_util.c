@@ -39,20 +39,7 @@ static char shm_names[MAX_SHM][64];
 static int nshm;
 static pid_t names_pid;         /* the test process the names above belong to */
 
-long long kvt_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
-void kvt_sleep_ms(double ms)
-{
-    long long ns = (long long)(ms * 1e6);
-    struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-        ;
-}
 
 const char *kvt_path(void)
 {
@@ -384,8 +371,8 @@ static void drain(int out, int err, struct kvt_run *r, long long deadline)
     struct pollfd p[2] = { { out, POLLIN, 0 }, { err, POLLIN, 0 } };
     char junk[4096];
 
-    while ((p[0].fd != -1 || p[1].fd != -1) && kvt_now_ms() < deadline) {
-        if (poll(p, 2, (int)(deadline - kvt_now_ms())) <= 0)
+    while ((p[0].fd != -1 || p[1].fd != -1) && mm_now_ms() < deadline) {
+        if (poll(p, 2, (int)(deadline - mm_now_ms())) <= 0)
             continue;
         for (int i = 0; i < 2; i++) {
             if (p[i].fd == -1 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -425,7 +412,7 @@ int kvt_run(struct kvt_run *r, int timeout_ms, const char *prog, ...)
         close(out[0]), close(out[1]);
         return -1;
     }
-    long long deadline = kvt_now_ms() + timeout_ms;
+    long long deadline = mm_now_ms() + timeout_ms;
     pid_t pid = spawn(argv, -1, out[1], err[1]);
     close(out[1]), close(err[1]);
     if (pid != -1)
@@ -433,7 +420,7 @@ int kvt_run(struct kvt_run *r, int timeout_ms, const char *prog, ...)
     close(out[0]), close(err[0]);
     if (pid == -1)
         return -1;
-    long long left = deadline - kvt_now_ms();
+    long long left = deadline - mm_now_ms();
     status = mm_wait(pid, left > 0 ? (int)left : 0);
     if (status != -1 && WIFEXITED(status))
         r->status = WEXITSTATUS(status);
@@ -585,7 +572,7 @@ void kvt_crash_loop(const char *name, bool shm, int iterations)
         close(ready[0]);
         MM_CHECK(up == 0, HINT_OPEN, "iteration %d: the writer program did not open the "
                  "store within 10 s%s.", it, kvt_helper_said());
-        kvt_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
+        mm_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
         kill(pid, SIGKILL);
         int rc = kvt_wait(pid, 5000);
         MM_CHECK(rc == -1, HINT(S_RECOVERY, "after a holder died, pthread_mutex_lock says "
@@ -669,7 +656,7 @@ static void read_while_writing(const char *name, int flags, int writer_out, int 
 {
     struct kv *kv;
     uint32_t last[4] = { 0 };
-    long long give_up = kvt_now_ms() + millis + 10000;
+    long long give_up = mm_now_ms() + millis + 10000;
 
     st->open = kvt_open(&kv, name, 0, KV_RDONLY | flags);
     if (kv == NULL)
@@ -686,7 +673,7 @@ static void read_while_writing(const char *name, int flags, int writer_out, int 
             char sink[64];
             if (poll(&p, 1, 0) == 1 && read(writer_out, sink, sizeof sink) <= 0)
                 st->writer_ended = true;
-            else if (kvt_now_ms() > give_up)
+            else if (mm_now_ms() > give_up)
                 break;
         }
     }
@@ -715,7 +702,7 @@ void kvt_readers_after_kills(const char *name, bool shm, int iterations)
         close(ready[0]);
         MM_CHECK(up == 0, HINT_OPEN, "iteration %d: the writer program did not open the "
                  "store within 10 s%s.", it, kvt_helper_said());
-        kvt_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
+        mm_sleep_ms(0.2 + rand_r(&seed) % 2800 / 1000.0);
         kill(pid, SIGKILL);
         int rc = kvt_wait(pid, 5000);
         MM_CHECK(rc == -1, HINT(S_RECOVERY, "kv_put and kv_del must keep working"),

@@ -110,8 +110,8 @@ const char *kvt_helper_said(void);
 int kvt_wait(pid_t pid, int timeout_ms);
 
 /* Sleeps ms milliseconds; the monotonic clock in ms. */
-void kvt_sleep_ms(double ms);
-long long kvt_now_ms(void);
+
+
 
 /* ---- Scenarios shared by public and private tests ----------------------------------- */
 /* rounds times: four kvhelper programs released at one instant create the store called

@@ -1,6 +1,6 @@
 /* pages_needed_hidden.c - private tests of pages_needed: a length that is a whole number of
  * pages needs no extra page. The suite is declared in lab4_util.c. */
-#include "../../../labs/lab4-pages/tests/lab4_util.h"
+#include "lab4_util.h"
 
 #include <unistd.h>
 
