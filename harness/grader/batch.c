@@ -126,19 +126,9 @@ static int marker_write(const struct entry *e, const char *key, const struct gra
     cJSON_AddNumberToObject(root, "max", g->max);
     cJSON_AddNumberToObject(root, "seconds", g->seconds);
     cJSON_AddBoolToObject(root, "complete", 1);
-    char *text = cJSON_Print(root);
-    int ret = write_file_atomic(e->marker, text, strlen(text));
-    if (ret == -1)
-        warnx_("%s: %s", e->marker, strerror(errno));
-    free(text);
+    int ret = json_save(e->marker, root, true);
     cJSON_Delete(root);
     return ret;
-}
-
-static int json_int(const cJSON *root, const char *name)
-{
-    const cJSON *item = cJSON_GetObjectItem(root, name);
-    return cJSON_IsNumber(item) ? item->valueint : 0;
 }
 
 /* Reads e's marker into e: true if it matches the input and configuration and the report
@@ -163,8 +153,8 @@ static bool marker_read(struct entry *e, const char *key)
         cJSON_ArrayForEach(item, scores)
             if (e->nscores < MAX_LABS)
                 e->scores[e->nscores++] = item->valueint;
-        e->total = json_int(root, "total");
-        e->max = json_int(root, "max");
+        e->total = (int)json_number(root, "total");
+        e->max = (int)json_number(root, "max");
         cJSON *secs = cJSON_GetObjectItem(root, "seconds");
         e->seconds = cJSON_IsNumber(secs) ? secs->valuedouble : 0;
         strv_free(&e->errors);

@@ -113,14 +113,15 @@ int class_result_save(const char *dir, const char *name, const char *stem, const
             cJSON_AddItemToArray(jlabs, lab_json(r, source));
     }
     cJSON_AddItemToObject(root, "labs", jlabs);
-    char *text = cJSON_PrintUnformatted(root), *rdir = xasprintf("%s/" CLASS_DATA "/results", dir);
+    char *rdir = xasprintf("%s/" CLASS_DATA "/results", dir);
     char *file = xasprintf("%s/%s.json", rdir, stem);
-    int ret = mkdirs(rdir, 0755) == -1 ? -1 : write_file_atomic(file, text, strlen(text));
-    if (ret == -1)
-        warnx_("%s: %s", file, strerror(errno));
+    int ret = -1;
+    if (mkdirs(rdir, 0755) == -1)
+        warnx_("%s: %s", rdir, strerror(errno));
+    else
+        ret = json_save(file, root, false);
     for (int i = 0; i < nlabs; i++)
         free(texts[i]);
-    free(text);
     free(file);
     free(rdir);
     cJSON_Delete(root);
@@ -128,12 +129,6 @@ int class_result_save(const char *dir, const char *name, const char *stem, const
 }
 
 /* ---- Reading back ---------------------------------------------------------------------- */
-
-static double num(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 
 static void read_lab(const cJSON *o, struct cr_lab *l)
 {
@@ -144,9 +139,9 @@ static void read_lab(const cJSON *o, struct cr_lab *l)
 
     snprintf(l->name, sizeof l->name, "%s", name ? name : "?");
     l->state = state < 0 ? L_MISSING : (enum labstate)state;
-    l->score = (int)num(o, "score");
-    l->max = (int)num(o, "max");
-    l->seconds = num(o, "seconds");
+    l->score = (int)json_number(o, "score");
+    l->max = (int)json_number(o, "max");
+    l->seconds = json_number(o, "seconds");
     const cJSON *tests = cJSON_GetObjectItem(o, "tests");
     l->tests = xcalloc((size_t)cJSON_GetArraySize(tests) + 1, sizeof *l->tests);
     cJSON_ArrayForEach(t, tests) {
@@ -160,9 +155,9 @@ static void read_lab(const cJSON *o, struct cr_lab *l)
         ct->name = xstrdup(tn);
         ct->status = (enum tstatus)st;
         ct->signal = sig ? xstrdup(sig) : NULL;
-        ct->points = (int)num(t, "points");
-        ct->max = (int)num(t, "max");
-        ct->seconds = num(t, "seconds");
+        ct->points = (int)json_number(t, "points");
+        ct->max = (int)json_number(t, "max");
+        ct->seconds = json_number(t, "seconds");
         l->ntests++;
     }
     const char *source = cJSON_GetStringValue(cJSON_GetObjectItem(o, "source"));
@@ -191,9 +186,9 @@ static bool read_result(const char *dir, const char *file, const char *key, stru
     else {
         memset(s, 0, sizeof *s);
         s->name = xstrdup(name);
-        s->score = (int)num(root, "score");
-        s->max = (int)num(root, "max");
-        s->seconds = num(root, "seconds");
+        s->score = (int)json_number(root, "score");
+        s->max = (int)json_number(root, "max");
+        s->seconds = json_number(root, "seconds");
         cJSON_ArrayForEach(l, cJSON_GetObjectItem(root, "labs"))
             if (s->nlabs < MAX_LABS)
                 read_lab(l, &s->labs[s->nlabs++]);

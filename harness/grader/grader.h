@@ -42,6 +42,11 @@ void   grader_error(struct strv *errors, const char *fmt, ...)
 double now_seconds(void);                   /* CLOCK_MONOTONIC */
 char  *read_file(const char *path, size_t max, size_t *len);  /* NULL + errno on error */
 int    write_file_atomic(const char *path, const char *data, size_t len);
+struct cJSON;
+/* Writes root as JSON (indented when pretty) to path atomically; warns and returns -1 if it
+ * cannot. root stays the caller's. */
+int    json_save(const char *path, const struct cJSON *root, bool pretty);
+double json_number(const struct cJSON *o, const char *name);   /* 0 when absent */
 int    copy_file(const char *src, const char *dst, mode_t mode);
 int    mkdirs(const char *path, mode_t mode);
 int    remove_tree(const char *path);       /* never follows symlinks; 0 or -1 */

@@ -2,6 +2,7 @@
  * files read and written atomically, and a recursive remove that never follows symlinks. */
 #include "grader.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -60,15 +61,20 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+static void vwarn(const char *fmt, va_list ap)
+{
+    fputs("mmgrade: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("mmgrade: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vwarn(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     exit(1);
 }
 
@@ -76,11 +82,9 @@ void warnx_(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("mmgrade: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vwarn(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void grader_error(struct strv *errors, const char *fmt, ...)
@@ -444,4 +448,21 @@ bool color_wanted(int fd)
     if (term && strcmp(term, "dumb") == 0)
         return false;
     return isatty(fd);
+}
+
+int json_save(const char *path, const struct cJSON *root, bool pretty)
+{
+    char *text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+    int ret = text ? write_file_atomic(path, text, strlen(text)) : -1;
+
+    if (ret == -1)
+        warnx_("%s: %s", path, text ? strerror(errno) : "out of memory");
+    free(text);
+    return ret;
+}
+
+double json_number(const struct cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
