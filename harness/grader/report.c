@@ -50,6 +50,17 @@ static void indent_lines(struct buf *b, const char *indent, const char *text)
 }
 
 /* What a student needs to know about one failed test. */
+
+/* Whether the test's own messages already end with a hint (the test layer writes
+ * "Hint: ... (handout labN, ...)"): then the rubric's hint would say it a second time. */
+static bool messages_hint(const struct test_result *t)
+{
+    for (size_t i = 0; i < t->messages.n; i++)
+        if (strstr(t->messages.v[i], "Hint: "))
+            return true;
+    return false;
+}
+
 static void test_details(struct buf *b, const struct test_result *t, const char *in)
 {
     char *pipe = xasprintf("%s| ", in);
@@ -77,7 +88,7 @@ static void test_details(struct buf *b, const struct test_result *t, const char 
     }
     if (status_meaning(t->status))
         indent_lines(b, in, status_meaning(t->status));
-    if (t->row) {
+    if (t->row && (t->hidden || !messages_hint(t))) {     /* one hint, not two */
         buf_printf(b, "%sHint: %s\n", in, t->row->hint);
         buf_printf(b, "%sRead: handout %s\n", in, t->row->section);
     }
