@@ -210,6 +210,20 @@ void mm_sleep_ms(double ms);     /* sleeps ms, resumed after a signal */
 /* Reads a whole file with read(2) into a malloc'd buffer (the test's own check, never the
  * student's path); returns NULL on error. *len receives its size. */
 void *mm_slurp(const char *path, size_t *len);
+/* "Library code prints nothing": in a subject, mm_quiet_begin sends stdout and stderr (the
+ * descriptors: printf, perror and write(2) alike, from children too) to a memfd until
+ * mm_quiet_end, which counts what arrived and keeps its first bytes. Return q in the
+ * observations; mm_check_quiet (judge) fails the test, naming who printed what, unless
+ * nothing did. */
+#define MM_QUIET_SHOWN 80
+struct mm_quiet {
+    int out, saved_out, saved_err, setup_err;
+    long long printed;
+    char first[MM_QUIET_SHOWN + 1];
+};
+void mm_quiet_begin(struct mm_quiet *q);
+void mm_quiet_end(struct mm_quiet *q);
+void mm_check_quiet(struct mm_quiet *q, struct mm_hint hint, const char *who);
 /* Path of a helper program built beside the test binary (e.g. "kvtool"). */
 const char *mm_helper(const char *name);
 
