@@ -4,6 +4,9 @@
  * Every call into kvstore.c runs in a subject (mmtest.h); the checks run in the test itself. */
 #include "lab3_util.h"
 
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The suites (init, fini, timeouts) are declared once, in the public tests. */
@@ -470,4 +473,47 @@ Test(kv_get, keys_sharing_first_bytes_stay_apart)
                  "expected 4 (\"long\").", shorter, longer, o.long_after[p].get.ret);
     }
     MM_CHECK_OK(o.close, HINT_CLOSE);
+}
+
+/* ---- Reading past the last slot ---------------------------------------------------------- */
+
+static int count_visit(const char *key, const void *val, size_t len, void *arg)
+{
+    (void)key, (void)val, (void)len;
+    ++*(int *)arg;
+    return 0;
+}
+
+/* A store whose file is a whole number of pages, mapped right below a PROT_NONE page (mmap
+ * places a new mapping below the last one made when nothing else maps in between): a
+ * kv_foreach that looks at one slot past the last crashes on the guard instead of reading
+ * the zeros after it. Where no slot count gives such a file, or the mapping lands elsewhere,
+ * only the visit itself is checked. */
+Test(kv_foreach, never_reads_past_the_last_slot)
+{
+    const char *path = kvt_path();
+    struct { size_t nslots; int guarded, calls; struct mm_call open, put, foreach; } o;
+
+    MM_SUBJECT(o) {
+        size_t page = mm_page_size();
+        struct kv *kv;
+        memset(&o, 0, sizeof o);
+        o.nslots = kvt_page_sized_slots(path);
+        void *guard = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        o.open = kvt_open(&kv, path, o.nslots ? o.nslots : 16, KV_CREATE);
+        if (kv != NULL) {
+            o.guarded = guard != MAP_FAILED && kvt_mapped_right_below(path, guard);
+            o.put = MM_CALL(kv_put(kv, "only", "1", 1));
+            o.foreach = MM_CALL(kv_foreach(kv, count_visit, &o.calls));
+            kv_close(kv);
+        }
+        if (guard != MAP_FAILED)
+            munmap(guard, page);
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK_OK(o.put, HINT_ENTRIES("kv_put of a new key"));
+    MM_CHECK(o.foreach.ret == 0 && o.calls == 1, HINT_ENTRIES("visit slots 0 to nslots - 1 "
+             "only: the store ends after the last slot"), "kv_foreach over a store of %zu slots "
+             "holding one entry returned %lld and called the callback %d times, expected 0 "
+             "and once.", o.nslots ? o.nslots : 16, o.foreach.ret, o.calls);
 }

@@ -4,6 +4,7 @@
 #include "lab3_util.h"
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 /* The suites (init, fini, timeouts) are declared once, in the public tests. */
@@ -127,4 +128,40 @@ Test(kv_recovery, writer_killed_at_each_page_switch_leaves_count_right)
     MM_CHECK(r.status == 0, HINT(S_RECOVERY, "a writer that dies touches only the entry it "
              "was changing"), "after the killed writers, the 25 keys put before are not all "
              "whole (exit %d): %s", r.status, r.err);
+}
+
+/* The repair after EOWNERDEAD looks at every slot of a store whose file is a whole number of
+ * pages, mapped right below a PROT_NONE page (see kv_foreach/never_reads_past_the_last_slot):
+ * a recount that looks one slot too far crashes on the guard. */
+Test(kv_recovery, repair_never_reads_past_the_last_slot)
+{
+    const char *path = kvt_path();
+    struct { size_t nslots; int guarded, helper; struct mm_call open, put; size_t count; } o;
+
+    MM_SUBJECT_WITH(o, .timeout_ms = 20000) {
+        size_t page = mm_page_size();
+        struct kv *kv;
+        memset(&o, 0, sizeof o);
+        o.nslots = kvt_page_sized_slots(path);
+        void *guard = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        o.open = kvt_open(&kv, path, o.nslots ? o.nslots : 16, KV_CREATE);
+        if (kv != NULL) {
+            o.guarded = guard != MAP_FAILED && kvt_mapped_right_below(path, guard);
+            const char *const argv[] = { "kvhelper", path, "crashat", "2", "victim", NULL };
+            o.helper = kvt_wait(kvt_spawn(argv, -1, -1), 5000);
+            o.put = MM_CALL(kv_put(kv, "after", "1", 1));
+            o.count = (size_t)MM_CALL(kv_count(kv)).ret;
+            kv_close(kv);
+        }
+        if (guard != MAP_FAILED)
+            munmap(guard, page);
+    }
+    MM_CHECK_PTR(o.open, HINT_OPEN);
+    MM_CHECK(o.helper == -1, MM_NO_HINT, "test setup: the writer to be killed inside kv_put "
+             "exited %d instead%s.", o.helper, kvt_helper_said());
+    MM_CHECK_OK(o.put, HINT(S_RECOVERY, "after EOWNERDEAD, recount slots 0 to nslots - 1, "
+                "then pthread_mutex_consistent"));
+    MM_CHECK(o.count == 1, HINT(S_RECOVERY, "the dead writer's entry was never published: "
+             "count only live entries"), "after a writer died in its first kv_put, a kv_put "
+             "of a new key left kv_count at %zu, expected 1.", o.count);
 }

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -881,3 +882,39 @@ static void sweep_after_all_tests(void)
     sweep_shm(getpid(), 1);
 }
 MM_AT_RUNNER_END(sweep_after_all_tests)
+
+size_t kvt_page_sized_slots(const char *path)
+{
+    size_t page = mm_page_size();
+    struct stat st;
+
+    for (size_t k = 1; k <= 256; k++) {
+        struct kv *kv = kv_open(path, k, KV_CREATE);
+        if (kv == NULL)
+            return 0;
+        bool whole = stat(path, &st) == 0 && st.st_size > 0 && (size_t)st.st_size % page == 0;
+        kv_close(kv);
+        kv_unlink(path, 0);
+        if (whole)
+            return k;
+    }
+    return 0;
+}
+
+bool kvt_mapped_right_below(const char *path, const void *guard)
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    char line[4096];
+    bool found = false;
+
+    while (f && !found && fgets(line, sizeof line, f)) {
+        unsigned long start, end;
+        char *name = strchr(line, '/');
+        if (sscanf(line, "%lx-%lx", &start, &end) == 2 && name &&
+            (uintptr_t)end == (uintptr_t)guard && strstr(name, path) != NULL)
+            found = true;
+    }
+    if (f)
+        fclose(f);
+    return found;
+}

@@ -109,6 +109,12 @@ const char *kvt_helper_said(void);
 /* Waits for a kvt_spawn'ed program: its exit code, or -1 (signal or deadline: killed). */
 int kvt_wait(pid_t pid, int timeout_ms);
 
+/* Subject side, for tests of reads past the last slot: the smallest slot count (up to 256)
+ * whose new store at path is a whole number of pages (created and removed again), or 0; and
+ * whether a mapping of path ends exactly where guard begins (/proc/self/maps). */
+size_t kvt_page_sized_slots(const char *path);
+bool kvt_mapped_right_below(const char *path, const void *guard);
+
 /* Sleeps ms milliseconds; the monotonic clock in ms. */
 
 
