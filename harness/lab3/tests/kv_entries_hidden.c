@@ -477,13 +477,6 @@ Test(kv_get, keys_sharing_first_bytes_stay_apart)
 
 /* ---- Reading past the last slot ---------------------------------------------------------- */
 
-static int count_visit(const char *key, const void *val, size_t len, void *arg)
-{
-    (void)key, (void)val, (void)len;
-    ++*(int *)arg;
-    return 0;
-}
-
 /* A store whose file is a whole number of pages, mapped right below a PROT_NONE page (mmap
  * places a new mapping below the last one made when nothing else maps in between): a
  * kv_foreach that looks at one slot past the last crashes on the guard instead of reading
@@ -504,7 +497,7 @@ Test(kv_foreach, never_reads_past_the_last_slot)
         if (kv != NULL) {
             o.guarded = guard != MAP_FAILED && kvt_mapped_right_below(path, guard);
             o.put = MM_CALL(kv_put(kv, "only", "1", 1));
-            o.foreach = MM_CALL(kv_foreach(kv, count_visit, &o.calls));
+            o.foreach = MM_CALL(kv_foreach(kv, kvt_count_visit, &o.calls));
             kv_close(kv);
         }
         if (guard != MAP_FAILED)

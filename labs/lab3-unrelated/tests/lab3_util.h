@@ -114,6 +114,8 @@ int kvt_wait(pid_t pid, int timeout_ms);
  * whether a mapping of path ends exactly where guard begins (/proc/self/maps). */
 size_t kvt_page_sized_slots(const char *path);
 bool kvt_mapped_right_below(const char *path, const void *guard);
+/* A kv_foreach callback that counts its calls in *(int *)arg. */
+int kvt_count_visit(const char *key, const void *val, size_t len, void *arg);
 
 /* Sleeps ms milliseconds; the monotonic clock in ms. */
 
